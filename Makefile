@@ -1,0 +1,26 @@
+# Every target installs what it needs first, so any of them works on a fresh clone.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PORT   ?= 8011
+SCALE  ?= 5000
+
+.PHONY: setup test lint simulate
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+simulate: $(STAMP)
+	$(PY) -m simulators.ploomes --port $(PORT) --scale $(SCALE)
