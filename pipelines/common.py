@@ -1,0 +1,232 @@
+"""What both pipeline scripts share: options, destination choice, the resumable run loop, progress and summary."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import dlt
+import pendulum
+from dlt.common.configuration.exceptions import ConfigFieldMissingException
+from dlt.common.pipeline import LoadInfo
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from sources.http import ApiError, install_log_redaction, redact
+from sources.report import SyncReport
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DUCKDB = PROJECT_ROOT / "warehouse.duckdb"
+# Fastest loader file format measured per destination (100k rows: duckdb parquet 2.5 s vs insert_values 21 s;
+# postgres csv 2.7 s vs insert_values 5.3 s).
+LOADER_FORMATS = {"duckdb": "parquet", "postgres": "csv"}
+# Pages each table reads before its progress is committed to the warehouse; a killed run resumes from there.
+CHECKPOINT_PAGES = 500
+
+
+class UsageError(Exception):
+    """Bad input from the command line or configuration; the message says what to change."""
+
+
+@dataclass
+class RunOptions:
+    destination: str = "duckdb"
+    duckdb_path: Path = DEFAULT_DUCKDB
+    tables: list[str] | None = None
+    full_refresh: bool = False
+    since: str | None = None
+    check: bool = False
+    debug: bool = False
+    pipelines_dir: str | None = None
+    checkpoint_pages: int = CHECKPOINT_PAGES
+    progress: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
+    parser = argparse.ArgumentParser(
+        prog=f"{system}_pipeline.py",
+        description=f"Load {system.capitalize()} into a warehouse (dlt pipeline '{system}').",
+    )
+    parser.add_argument("--destination", choices=sorted(LOADER_FORMATS), default="duckdb")
+    parser.add_argument(
+        "--duckdb-path", type=Path, default=DEFAULT_DUCKDB, help="DuckDB file (default: %(default)s)"
+    )
+    parser.add_argument("--tables", help="comma-separated tables to load (default: all)")
+    parser.add_argument(
+        "--full-refresh", action="store_true", help="drop the tables and their cursors, reload all"
+    )
+    parser.add_argument(
+        "--since", help="re-read records updated since this date (YYYY-MM-DD or ISO date-time)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="verify the credentials, list readable tables, exit"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    args = parser.parse_args(argv)
+    options = RunOptions(
+        destination=args.destination,
+        duckdb_path=args.duckdb_path,
+        tables=[t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None,
+        full_refresh=args.full_refresh,
+        since=args.since,
+        check=args.check,
+        debug=args.debug,
+    )
+    if options.since is not None:
+        options.since = normalize_since(options.since)
+    return options
+
+
+def normalize_since(text: str) -> str:
+    try:
+        moment = pendulum.parse(text, tz="UTC")
+    except (ValueError, pendulum.parsing.exceptions.ParserError):
+        raise UsageError(f"--since {text!r} is not a date: use YYYY-MM-DD or an ISO date-time") from None
+    return moment.in_timezone("UTC").to_iso8601_string()
+
+
+def make_pipeline(system: str, options: RunOptions) -> dlt.Pipeline:
+    if options.destination == "duckdb":
+        destination = dlt.destinations.duckdb(credentials=str(options.duckdb_path))
+    else:
+        destination = dlt.destinations.postgres()
+    return dlt.pipeline(
+        pipeline_name=system,
+        destination=destination,
+        dataset_name=system,
+        pipelines_dir=options.pipelines_dir,
+        progress="log" if options.progress else None,
+    )
+
+
+def run_until_complete(
+    pipeline: dlt.Pipeline,
+    make_source: Callable[[SyncReport, bool], Any],
+    report: SyncReport,
+    options: RunOptions,
+) -> list[LoadInfo]:
+    """Run the source in checkpoints until no table is left unfinished; each checkpoint commits data and cursor.
+
+    `make_source(report, first)` builds a fresh source (dlt sources are single-use).
+    """
+    loads = []
+    first = True
+    while True:
+        unfinished_before = set(report.unfinished)
+        for table in unfinished_before:
+            report.tables[table].resumable = False
+        source = make_source(report, first)
+        loads.append(
+            pipeline.run(
+                source,
+                loader_file_format=LOADER_FORMATS[options.destination],
+                refresh="drop_resources" if (first and options.full_refresh) else None,
+            )
+        )
+        first = False
+        if not report.unfinished:
+            return loads
+
+
+class Progress:
+    """Prints a line every few seconds while a run goes: rows so far, requests, time waited on the rate limit."""
+
+    def __init__(self, report: SyncReport, every_seconds: float = 5.0):
+        self._report, self._every = report, every_seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="progress")
+        self._started = time.monotonic()
+
+    def __enter__(self) -> Progress:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._every):
+            rows = sum(t.rows for t in self._report.tables.values())
+            done = len(self._report.tables)
+            stats = self._report.client_totals()
+            print(
+                f"[{time.monotonic() - self._started:6.0f}s] {rows:,} rows from {done} tables, "
+                f"{stats.get('requests', 0):.0f} requests, "
+                f"{stats.get('limiter_wait_seconds', 0):.0f} s waiting on the rate limit",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+def summary(report: SyncReport, elapsed: float) -> str:
+    lines = [f"{'table':<32} {'rows':>10} {'requests':>9}  note"]
+    for name in sorted(report.tables):
+        table = report.tables[name]
+        note = f"skipped: {table.skipped}" if table.skipped else ("will resume" if table.resumable else "")
+        lines.append(f"{name:<32} {table.rows:>10,} {table.requests:>9}  {note}")
+    total_rows = sum(t.rows for t in report.tables.values())
+    stats = report.client_totals()
+    lines.append(
+        f"{total_rows:,} rows in {elapsed:.1f} s; {stats.get('requests', 0):.0f} requests "
+        f"({stats.get('retries', 0):.0f} retries), "
+        f"{stats.get('limiter_wait_seconds', 0):.1f} s waiting on the rate limit"
+    )
+    if report.skipped:
+        lines.append(f"Skipped (the account cannot read them): {', '.join(sorted(report.skipped))}")
+    return "\n".join(lines)
+
+
+def root_cause(error: BaseException) -> BaseException:
+    """The exception that started it, through dlt's step wrappers."""
+    seen = set()
+    while id(error) not in seen:
+        seen.add(id(error))
+        nested = getattr(error, "exception", None) if isinstance(error, PipelineStepFailed) else None
+        nested = nested or error.__cause__ or error.__context__
+        if nested is None:
+            break
+        error = nested
+    return error
+
+
+def main_guard(run: Callable[[RunOptions], int], system: str, argv: Sequence[str] | None = None) -> int:
+    """Parse options and run; bad input and API failures become one line naming the fix and exit code 1."""
+    install_log_redaction()
+    try:
+        options = parse_args(system, argv)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.DEBUG if options.debug else logging.WARNING, format="%(levelname)s %(message)s"
+    )
+    try:
+        return run(options)
+    except Exception as error:  # noqa: BLE001 - the one place that turns any failure into a clear line
+        cause = root_cause(error)
+        if options.debug:
+            traceback.print_exc()
+        print(f"error: {redact(one_line(cause))}", file=sys.stderr)
+        return 1
+
+
+def one_line(error: BaseException) -> str:
+    if isinstance(error, ConfigFieldMissingException):
+        names = []
+        for name, traces in error.traces.items():
+            trace = traces[0] if traces else None
+            names.append(".".join([*trace.sections, name]) if trace else name)
+        env = ", ".join(n.upper().replace(".", "__") for n in names)
+        return f"missing setting {', '.join(names)}: put it in .dlt/secrets.toml or set {env} (see README)"
+    if isinstance(error, (ApiError, UsageError, ValueError)):
+        return str(error).splitlines()[0] if str(error) else type(error).__name__
+    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"

@@ -1,0 +1,72 @@
+"""Load a Ploomes account into the warehouse: pipeline `ploomes`, dataset `ploomes`.
+
+python pipelines/ploomes_pipeline.py                      # everything, incremental, into warehouse.duckdb
+python pipelines/ploomes_pipeline.py --destination postgres --tables contacts,deals
+python pipelines/ploomes_pipeline.py --check              # which tables can this key read?
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the project importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipelines.common import (
+    Progress,
+    RunOptions,
+    UsageError,
+    main_guard,
+    make_pipeline,
+    run_until_complete,
+    summary,
+)
+from sources.ploomes import ALL_TABLES, check_access, ploomes
+from sources.report import SyncReport
+
+PIPELINE_NAME = "ploomes"
+
+
+def run(options: RunOptions) -> int:
+    if options.tables:
+        unknown = sorted(set(options.tables) - set(ALL_TABLES))
+        if unknown:
+            raise UsageError(
+                f"unknown table(s) in --tables: {', '.join(unknown)}; choose from: {', '.join(ALL_TABLES)}"
+            )
+    if options.check:
+        readable = check_access()
+        for table, status in readable.items():
+            print(f"{table:<32} {status}")
+        ok = sum(status == "ok" for status in readable.values())
+        print(f"The key works: {ok} of {len(readable)} tables readable.")
+        return 0
+    pipeline = make_pipeline(PIPELINE_NAME, options)
+    report = SyncReport()
+    started = time.monotonic()
+
+    def make_source(report: SyncReport, first: bool):
+        return ploomes(
+            tables=options.tables,
+            report=report,
+            since=options.since if first else None,
+            max_pages_per_run=options.checkpoint_pages,
+            **options.extra,
+        )
+
+    with Progress(report) if options.progress else contextlib.nullcontext():
+        run_until_complete(pipeline, make_source, report, options)
+    print(summary(report, time.monotonic() - started))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return main_guard(run, PIPELINE_NAME, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""dlt source for Ploomes CRM: every entity, incremental on LastUpdateDate, custom fields as columns."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import dlt
+import pendulum
+from dlt.common.configuration.inject import with_config
+from dlt.sources import DltResource
+
+from sources.http import NotFoundError, PermissionDeniedError
+from sources.report import SyncReport
+
+from . import settings
+from .client import build_client
+from .columns import ColumnRegistry
+from .custom_fields import FieldCatalog
+from .entities import ALL_TABLES, CUSTOM_FIELDS_TABLE, ENTITIES, Child, Entity
+from .paging import KeysetReader, Query
+from .rows import CLEARED_MARKER, flatten, native_columns
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["ALL_TABLES", "check_access", "ploomes"]
+
+
+@dlt.source(name="ploomes", max_table_nesting=0)
+def ploomes(
+    api_key: str = dlt.secrets.value,
+    base_url: str = settings.DEFAULT_BASE_URL,
+    rate_limit_per_minute: int = settings.RATE_LIMIT_PER_MINUTE,
+    page_size: int = settings.PAGE_SIZE,
+    start_date: str = settings.START_DATE,
+    lookback_minutes: int = settings.LOOKBACK_MINUTES,
+    max_ranges_per_table: int = settings.MAX_RANGES_PER_TABLE,
+    max_pages_per_run: int = settings.MAX_PAGES_PER_RUN,
+    max_attempts: int = 6,
+    max_retry_wait_seconds: float = 300.0,
+    since: str | None = None,
+    tables: Sequence[str] | None = None,
+    report: Any = None,
+) -> list[DltResource]:
+    """All Ploomes tables (or `tables`), read with one client whose rate limit every table shares.
+
+    `since` re-reads every record updated since that date, whatever the saved cursor says (merged, not
+    duplicated). `report` (a `sources.report.SyncReport`) collects rows, requests and skipped tables.
+    """
+    client = build_client(
+        api_key,
+        base_url,
+        rate_limit_per_minute,
+        max_attempts=max_attempts,
+        max_retry_wait_seconds=max_retry_wait_seconds,
+    )
+    report = report if report is not None else SyncReport()
+    report.attach_client(client)
+    sync = _Sync(
+        client=client,
+        report=report,
+        page_size=page_size,
+        start=pendulum.parse(since or start_date).in_timezone("UTC"),
+        ignore_watermark=since is not None,
+        lookback=pendulum.duration(minutes=lookback_minutes),
+        # A window closed when the run starts: rows updated during the sync are the next run's.
+        window_end=pendulum.now("UTC").start_of("second"),
+        max_ranges=max_ranges_per_table,
+        max_pages=max_pages_per_run or None,
+    )
+    selected = _select(tables)
+    catalog = FieldCatalog(lambda: sync.read_all("/Fields", expand=("Type",), table=CUSTOM_FIELDS_TABLE))
+    registry = ColumnRegistry(
+        catalog, [e.table for e in ENTITIES if e.table in selected and e.fields_entity_id is not None]
+    )
+    resources = [_entity_resource(e, sync, registry) for e in ENTITIES if e.table in selected]
+    if CUSTOM_FIELDS_TABLE in selected:
+        resources.append(_custom_fields_resource(sync, registry))
+    return resources
+
+
+def _select(tables: Sequence[str] | None) -> set[str]:
+    if not tables:
+        return set(ALL_TABLES)
+    unknown = sorted(set(tables) - set(ALL_TABLES))
+    if unknown:
+        raise ValueError(
+            f"Unknown Ploomes table(s) {', '.join(unknown)} in --tables / sources.ploomes.tables; "
+            f"choose from: {', '.join(ALL_TABLES)}"
+        )
+    return set(tables)
+
+
+class _Sync:
+    """What every table's reader shares during one run."""
+
+    def __init__(
+        self,
+        *,
+        client,
+        report,
+        page_size,
+        start,
+        ignore_watermark,
+        lookback,
+        window_end,
+        max_ranges,
+        max_pages,
+    ):
+        self.client = client
+        self.ignore_watermark = ignore_watermark
+        self.report = report
+        self.page_size = page_size
+        self.start = start
+        self.lookback = lookback
+        self.window_end = window_end
+        self.max_ranges = max_ranges
+        self.max_pages = max_pages
+
+    def read_all(self, path: str, *, table: str, expand: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        reader = KeysetReader(
+            self.client.get_json, Query(path, expand=expand, page_size=self.page_size), {}, 1
+        )
+        try:
+            return [row for page in reader.pages() for row in page]
+        finally:
+            self.report.add_requests(table, reader.requests)
+
+
+def _odata_time(moment: pendulum.DateTime) -> str:
+    return moment.in_timezone("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
+
+
+def _references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {"columns": [column], "referenced_table": table, "referenced_columns": ["id"]}
+        for column, table in columns_to_tables.items()
+    ]
+
+
+def _child_hints(child: Child, parent: Entity) -> dict[str, Any]:
+    return dlt.mark.make_hints(
+        table_name=child.table,
+        write_disposition="merge",
+        primary_key="id",
+        merge_key=child.parent_key,
+        columns={CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True}},
+        references=_references({child.parent_key: parent.table, **child.references}),
+    )
+
+
+def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> DltResource:
+    json_columns = {
+        snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)
+    }
+
+    @dlt.resource(
+        name=entity.table,
+        primary_key="id",
+        write_disposition="merge" if entity.incremental else "replace",
+        columns=json_columns,
+        references=_references(entity.references),
+        parallelized=True,
+    )
+    def read_table() -> Iterator[Any]:
+        state = dlt.current.resource_state()
+        query, progress = _plan(entity, sync, state)
+        reader = KeysetReader(sync.client.get_json, query, progress, sync.max_ranges)
+        mapper, hinted = None, False
+        try:
+            for page in reader.pages(sync.max_pages if entity.incremental else None):
+                if entity.fields_entity_id is not None and mapper is None:
+                    mapper = registry.mapper(
+                        entity.table, entity.fields_entity_id, native_columns(page[0], entity)
+                    )
+                    registry.settle(entity.table)
+                rows, children = _flatten_page(entity, page, mapper)
+                if not hinted and mapper is not None:
+                    rows = dlt.mark.with_hints(rows, dlt.mark.make_hints(columns=mapper.column_hints()))
+                hinted = True
+                yield rows
+                for child in entity.children:
+                    yield dlt.mark.with_hints(children[child.table], _child_hints(child, entity))
+                sync.report.add_rows(entity.table, len(page))
+        except (PermissionDeniedError, NotFoundError) as error:
+            logger.warning("Skipping Ploomes table %s: %s", entity.table, error)
+            sync.report.skip(entity.table, str(error))
+            return
+        finally:
+            sync.report.add_requests(entity.table, reader.requests)
+            if entity.fields_entity_id is not None and mapper is None:
+                registry.mapper(entity.table, entity.fields_entity_id, ())
+            registry.settle(entity.table)
+        if entity.incremental:
+            _finish_window(entity, sync, state, progress)
+
+    return read_table
+
+
+def _plan(entity: Entity, sync: _Sync, state: dict[str, Any]) -> tuple[Query, dict[str, Any]]:
+    """The query for this run and the dict where its progress is kept (in resource state when incremental)."""
+    if not entity.incremental:
+        return Query(entity.path, expand=entity.expands, page_size=sync.page_size), {}
+    pending = None if sync.ignore_watermark else state.get("pending")
+    if pending is None:
+        watermark = None if sync.ignore_watermark else state.get("watermark")
+        start = pendulum.parse(watermark) - sync.lookback if watermark else sync.start
+        pending = state["pending"] = {
+            "start": _odata_time(start),
+            "end": _odata_time(sync.window_end),
+            "progress": {},
+        }
+    window = f"{entity.cursor} gt {pending['start']} and {entity.cursor} le {pending['end']}"
+    return Query(entity.path, filter=window, expand=entity.expands, page_size=sync.page_size), pending[
+        "progress"
+    ]
+
+
+def _finish_window(entity: Entity, sync: _Sync, state: dict[str, Any], progress: dict[str, Any]) -> None:
+    ranges = progress.get("ranges")
+    if ranges is not None and all(r.get("done") for r in ranges):
+        state["watermark"] = state.pop("pending")["end"]
+    else:
+        sync.report.mark_resumable(entity.table)
+
+
+def _flatten_page(entity: Entity, page: list[dict[str, Any]], mapper) -> tuple[list, dict[str, list]]:
+    rows: list[dict[str, Any]] = []
+    children: dict[str, list[dict[str, Any]]] = {child.table: [] for child in entity.children}
+    for record in page:
+        row, record_children = flatten(entity, record, mapper)
+        rows.append(row)
+        for table, child_rows in record_children.items():
+            children[table].extend(child_rows)
+    return rows, children
+
+
+def _custom_fields_resource(sync: _Sync, registry: ColumnRegistry) -> DltResource:
+    tables_by_entity_id = {e.fields_entity_id: e.table for e in ENTITIES if e.fields_entity_id is not None}
+
+    @dlt.resource(name=CUSTOM_FIELDS_TABLE, primary_key="id", write_disposition="replace", parallelized=True)
+    def custom_fields() -> Iterator[list[dict[str, Any]]]:
+        assigned = registry.assigned_columns()
+        rows = []
+        for field in registry.catalog.all():
+            table = tables_by_entity_id.get(field.entity_id)
+            base = assigned.get(table, {}).get(field.key) if table and field.dynamic else None
+            rows.append(
+                {
+                    "id": field.id,
+                    "key": field.key,
+                    "name": field.name,
+                    "entity_id": field.entity_id,
+                    "table_name": table,
+                    "native_type": field.native_type,
+                    "kind": field.kind,
+                    "multiple": field.multiple,
+                    "options_table_id": field.options_table_id,
+                    "dynamic": field.dynamic,
+                    "columns": ", ".join(field.columns(base)) if base else None,
+                }
+            )
+        yield rows
+
+    return custom_fields
+
+
+@with_config(sections=("sources", "ploomes"))
+def check_access(
+    api_key: str = dlt.secrets.value,
+    base_url: str = settings.DEFAULT_BASE_URL,
+    rate_limit_per_minute: int = settings.RATE_LIMIT_PER_MINUTE,
+) -> dict[str, str]:
+    """Read one row of every table: "ok", or why the account cannot read it. A bad key raises."""
+    client = build_client(api_key, base_url, rate_limit_per_minute, max_attempts=2)
+    readable = {}
+    for entity in ENTITIES:
+        try:
+            client.get_json(entity.path, {"$top": 1, "$select": "Id"})
+            readable[entity.table] = "ok"
+        except (PermissionDeniedError, NotFoundError) as error:
+            readable[entity.table] = f"cannot read (HTTP {error.status_code})"
+    return readable

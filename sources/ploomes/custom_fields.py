@@ -1,0 +1,196 @@
+"""Ploomes custom fields (`OtherProperties`) as real, stable columns.
+
+Fields are read from `/Fields` on every run, so a field created yesterday is a column today. A field's column name
+comes from its `Name`, transliterated to ASCII snake_case, and is frozen per `FieldKey` in the source state the first
+time it is given: renaming a field in Ploomes keeps its column, and a removed field keeps its column (written null).
+Option, user, contact and product fields give two columns, `<name>_id` and `<name>_val` (the label at read time);
+multi-select values are comma-joined in the same two columns, as Kondado does.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pendulum
+
+# NativeType -> (value property in an OtherProperties item, dlt data type)
+NATIVE_TYPES: dict[str, tuple[str, str]] = {
+    "String": ("StringValue", "text"),
+    "BigString": ("BigStringValue", "text"),
+    "Integer": ("IntegerValue", "bigint"),
+    "Decimal": ("DecimalValue", "double"),
+    "DateTime": ("DateTimeValue", "timestamp"),
+    "Bool": ("BoolValue", "bool"),
+}
+
+# A reference field points at another record; the item carries that record's id and its display name.
+REFERENCE_KINDS: dict[str, tuple[str, str]] = {
+    "option": ("ObjectValueId", "ObjectValueName"),
+    "user": ("UserValueId", "UserValueName"),
+    "contact": ("ContactValueId", "ContactValueName"),
+    "product": ("ProductValueId", "ProductValueName"),
+    "attachment": ("AttachmentValueId", "AttachmentValueName"),
+}
+# Words in a field type's name that tell a reference field apart from a plain integer field.
+_KIND_HINTS: tuple[tuple[str, str], ...] = (
+    ("usuario", "user"),
+    ("user", "user"),
+    ("cliente", "contact"),
+    ("contact", "contact"),
+    ("contato", "contact"),
+    ("produto", "product"),
+    ("product", "product"),
+    ("anexo", "attachment"),
+    ("attachment", "attachment"),
+)
+
+
+def snake_ascii(name: str) -> str:
+    """`Situação` -> `situacao`, `Nº de Funcionários` -> `n_de_funcionarios` (dlt alone would drop the accents' letters)."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("º", "o").replace("ª", "a"))
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    snake = re.sub(r"[^a-z0-9]+", "_", ascii_text).strip("_")
+    if not snake:
+        return "field"
+    return f"f_{snake}" if snake[0].isdigit() else snake
+
+
+@dataclass(frozen=True)
+class CustomField:
+    key: str
+    name: str
+    entity_id: int
+    native_type: str
+    kind: str  # "scalar" or one of REFERENCE_KINDS
+    multiple: bool
+    id: int | None = None
+    options_table_id: int | None = None
+    dynamic: bool = True  # /Fields also lists native properties (Dynamic false): those are columns already
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> CustomField:
+        field_type = item.get("Type") or {}
+        native_type = field_type.get("NativeType") or "String"
+        kind = "scalar"
+        if item.get("OptionsTableId") is not None or item.get("TypeId") == 7:
+            kind = "option"
+        else:
+            type_name = snake_ascii(str(field_type.get("Name") or ""))
+            kind = next((k for word, k in _KIND_HINTS if word in type_name), "scalar")
+        return cls(
+            key=item["Key"],
+            name=item.get("Name") or item["Key"],
+            entity_id=item["EntityId"],
+            native_type=native_type,
+            kind=kind,
+            multiple=bool(item.get("Multiple")),
+            id=item.get("Id"),
+            options_table_id=item.get("OptionsTableId"),
+            dynamic=item.get("Dynamic") is not False,
+        )
+
+    def columns(self, base: str) -> dict[str, str]:
+        """Column name -> dlt data type for this field landing under `base`."""
+        if self.kind == "scalar":
+            return {base: NATIVE_TYPES.get(self.native_type, ("StringValue", "text"))[1]}
+        id_type = "text" if self.multiple else "bigint"
+        return {f"{base}_id": id_type, f"{base}_val": "text"}
+
+
+def assign_columns(
+    fields: Iterable[CustomField], frozen: dict[str, str], native_columns: Iterable[str]
+) -> dict[str, str]:
+    """Give every field a base column name that collides with nothing; names already in `frozen` never change.
+
+    Returns the updated FieldKey -> base name mapping (a new dict; `frozen` is not modified).
+    """
+    assigned = dict(frozen)
+    by_key = {f.key: f for f in fields}
+    taken = set(native_columns)
+    for key, base in assigned.items():
+        field = by_key.get(key)
+        taken.update(field.columns(base) if field else (base, f"{base}_id", f"{base}_val"))
+    for field in sorted(by_key.values(), key=lambda f: (f.name, f.key)):
+        if field.key in assigned:
+            continue
+        stem = snake_ascii(field.name)
+        base, suffix = stem, 1
+        while taken.intersection(field.columns(base)):
+            suffix += 1
+            base = f"{stem}_{suffix}"
+        assigned[field.key] = base
+        taken.update(field.columns(base))
+    return assigned
+
+
+class FieldCatalog:
+    """The account's custom fields, read once per run and shared by every table's thread."""
+
+    def __init__(self, fetch: Callable[[], list[dict[str, Any]]]):
+        self._fetch = fetch
+        self._lock = threading.Lock()
+        self._fields: list[CustomField] | None = None
+
+    def all(self) -> list[CustomField]:
+        with self._lock:
+            if self._fields is None:
+                self._fields = [CustomField.from_api(item) for item in self._fetch() if item.get("Key")]
+            return self._fields
+
+    def for_entity(self, entity_id: int) -> list[CustomField]:
+        """The custom (dynamic) fields of one EntityId."""
+        return [f for f in self.all() if f.entity_id == entity_id and f.dynamic]
+
+
+class CustomFieldMapper:
+    """Turns one entity's `OtherProperties` items into column values, by the frozen FieldKey -> column mapping."""
+
+    def __init__(self, fields: Iterable[CustomField], columns_by_key: Mapping[str, str]):
+        self._targets = [(f, columns_by_key[f.key]) for f in fields if f.key in columns_by_key]
+        self._by_key = {f.key: (f, base) for f, base in self._targets}
+
+    def column_hints(self) -> dict[str, dict[str, Any]]:
+        return {
+            column: {"name": column, "data_type": data_type, "nullable": True}
+            for field, base in self._targets
+            for column, data_type in field.columns(base).items()
+        }
+
+    def values(self, other_properties: Iterable[Mapping[str, Any]] | None) -> dict[str, Any]:
+        grouped: dict[str, list[Mapping[str, Any]]] = {}
+        for item in other_properties or ():
+            if item.get("FieldKey") in self._by_key:
+                grouped.setdefault(item["FieldKey"], []).append(item)
+        row: dict[str, Any] = {}
+        for key, items in grouped.items():
+            field, base = self._by_key[key]
+            if field.kind == "scalar":
+                row[base] = _scalar_value(field, items[0])
+            else:
+                row.update(_reference_values(field, base, items))
+        return row
+
+
+def _scalar_value(field: CustomField, item: Mapping[str, Any]) -> Any:
+    value_property, data_type = NATIVE_TYPES.get(field.native_type, ("StringValue", "text"))
+    value = item.get(value_property)
+    if value is not None and data_type == "timestamp":
+        return pendulum.parse(value).in_timezone("UTC")
+    return value
+
+
+def _reference_values(field: CustomField, base: str, items: list[Mapping[str, Any]]) -> dict[str, Any]:
+    id_property, name_property = REFERENCE_KINDS[field.kind]
+    ids = [item.get(id_property) or item.get("IntegerValue") for item in items]
+    names = [item.get(name_property) for item in items]
+    if field.multiple or len(items) > 1:
+        return {
+            f"{base}_id": ",".join(str(i) for i in ids if i is not None) or None,
+            f"{base}_val": ",".join(str(n) for n in names if n is not None) or None,
+        }
+    return {f"{base}_id": ids[0], f"{base}_val": names[0]}

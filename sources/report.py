@@ -1,0 +1,62 @@
+"""What a sync did, table by table: what the pipeline's progress display and end summary print."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class TableReport:
+    rows: int = 0
+    requests: int = 0
+    skipped: str | None = None  # why the account could not read this table
+    resumable: bool = False  # stopped at the page limit; the next run continues it
+
+
+@dataclass
+class SyncReport:
+    tables: dict[str, TableReport] = field(default_factory=dict)
+    clients: list[Any] = field(default_factory=list)  # every ApiClient the run used (one per checkpoint)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def _table(self, table: str) -> TableReport:
+        return self.tables.setdefault(table, TableReport())
+
+    def add_rows(self, table: str, rows: int) -> None:
+        with self._lock:
+            self._table(table).rows += rows
+
+    def add_requests(self, table: str, requests: int) -> None:
+        with self._lock:
+            self._table(table).requests += requests
+
+    def skip(self, table: str, reason: str) -> None:
+        with self._lock:
+            self._table(table).skipped = reason
+
+    def mark_resumable(self, table: str) -> None:
+        with self._lock:
+            self._table(table).resumable = True
+
+    def attach_client(self, client: Any) -> None:
+        with self._lock:
+            self.clients.append(client)
+
+    def client_totals(self) -> dict[str, float]:
+        """Requests, retries and seconds waited, summed over every client of the run."""
+        totals: dict[str, float] = {}
+        for client in list(self.clients):
+            for key, value in client.stats.snapshot().items():
+                if isinstance(value, (int, float)):
+                    totals[key] = totals.get(key, 0) + value
+        return totals
+
+    @property
+    def skipped(self) -> dict[str, str]:
+        return {name: t.skipped for name, t in self.tables.items() if t.skipped}
+
+    @property
+    def unfinished(self) -> list[str]:
+        return [name for name, t in self.tables.items() if t.resumable]

@@ -1,0 +1,96 @@
+"""Keyset paging against a tiny fake of the Ploomes query surface (Id ranges, $count, $top, $orderby)."""
+
+import re
+import threading
+
+import pytest
+
+from sources.ploomes.paging import KeysetReader, Query
+
+
+class FakeTable:
+    def __init__(self, ids, cap=300):
+        self.ids = sorted(ids)
+        self.cap = cap
+        self.calls = []
+        self.lock = threading.Lock()
+
+    def get_json(self, path, params):
+        with self.lock:
+            self.calls.append(dict(params))
+        flt = params.get("$filter", "")
+        low = max([int(v) for v in re.findall(r"Id gt (\d+)", flt)] or [-1])
+        high = min([int(v) for v in re.findall(r"Id le (\d+)", flt)] or [10**12])
+        matching = [i for i in self.ids if low < i <= high]
+        if params.get("$orderby") == "Id desc":
+            matching.reverse()
+        page = matching[: min(int(params["$top"]), self.cap)]
+        body = {"value": [{"Id": i} for i in page]}
+        if params.get("$count") == "true":
+            body["@odata.count"] = len(matching)
+        return body
+
+
+def read_all(reader, **kwargs):
+    return [row["Id"] for page in reader.pages(**kwargs) for row in page]
+
+
+def test_small_table_is_one_request_when_count_says_it_is_complete():
+    table = FakeTable(range(1, 51))
+    reader = KeysetReader(table.get_json, Query("/X", page_size=300), {})
+    assert read_all(reader) == list(range(1, 51))
+    assert reader.requests == 1
+
+
+def test_empty_table_is_one_request():
+    table = FakeTable([])
+    reader = KeysetReader(table.get_json, Query("/X"), {})
+    assert read_all(reader) == [] and reader.requests == 1
+
+
+def test_large_table_is_split_into_concurrent_ranges_without_loss_or_duplicates():
+    ids = list(range(10, 30_000, 3))
+    table = FakeTable(ids)
+    progress = {}
+    reader = KeysetReader(table.get_json, Query("/X", page_size=300), progress, max_ranges=4)
+    got = read_all(reader)
+    assert sorted(got) == ids and len(got) == len(set(got))
+    assert len(progress["ranges"]) == 4 and all(r["done"] for r in progress["ranges"])
+    # one page per 300 rows, one request for the highest Id, and no extra empty page per range
+    assert reader.requests <= -(-len(ids) // 300) + 1 + 4
+
+
+def test_server_capping_top_lower_than_asked_does_not_end_the_read_early():
+    table = FakeTable(range(1, 1001), cap=100)
+    reader = KeysetReader(table.get_json, Query("/X", page_size=300), {}, max_ranges=1)
+    assert read_all(reader) == list(range(1, 1001))
+
+
+def test_without_count_the_reader_stops_on_an_empty_page():
+    table = FakeTable(range(1, 601))
+    plain = lambda path, params: {"value": table.get_json(path, params)["value"]}  # noqa: E731
+    reader = KeysetReader(plain, Query("/X", page_size=300), {}, max_ranges=1)
+    assert read_all(reader) == list(range(1, 601))
+    assert reader.requests == 3
+
+
+@pytest.mark.parametrize("max_ranges", [1, 4])
+def test_a_read_stopped_at_the_page_limit_resumes_where_it_stopped(max_ranges):
+    ids = list(range(1, 9001))
+    table = FakeTable(ids)
+    progress = {}
+    first = read_all(KeysetReader(table.get_json, Query("/X"), progress, max_ranges), max_pages=5)
+    assert len(first) == 5 * 300
+    assert not all(r.get("done") for r in progress["ranges"])
+    rest = []
+    while not all(r.get("done") for r in progress["ranges"]):
+        rest += read_all(KeysetReader(table.get_json, Query("/X"), progress, max_ranges), max_pages=7)
+    assert sorted(first + rest) == ids and len(first + rest) == len(ids)
+
+
+def test_query_parameters_keep_the_window_and_expand():
+    params = Query("/Deals", filter="LastUpdateDate le 2024-01-01T00:00:00Z", expand=("OtherProperties",)).params(
+        5, 9
+    )
+    assert params["$filter"] == "(LastUpdateDate le 2024-01-01T00:00:00Z) and Id gt 5 and Id le 9"
+    assert params["$orderby"] == "Id" and params["$expand"] == "OtherProperties" and params["$count"] == "true"
