@@ -1,0 +1,48 @@
+"""Per-client counters for the run summary."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+
+class ClientStats:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._requests_sent = 0
+        self._retries = 0
+        self._network_errors = 0
+        self._limiter_wait_seconds = 0.0
+        self._retry_wait_seconds = 0.0
+        self._responses_by_status: Counter[int] = Counter()
+
+    def record_request(self, limiter_wait_seconds: float) -> None:
+        with self._lock:
+            self._requests_sent += 1
+            self._limiter_wait_seconds += limiter_wait_seconds
+
+    def record_response(self, status_code: int) -> None:
+        with self._lock:
+            self._responses_by_status[status_code] += 1
+
+    def record_network_error(self) -> None:
+        with self._lock:
+            self._network_errors += 1
+
+    def record_retry(self, wait_seconds: float) -> None:
+        with self._lock:
+            self._retries += 1
+            self._retry_wait_seconds += wait_seconds
+
+    def snapshot(self) -> dict[str, Any]:
+        """A consistent copy: requests_sent counts every attempt, including ones an auth flow resent."""
+        with self._lock:
+            return {
+                "requests_sent": self._requests_sent,
+                "retries": self._retries,
+                "network_errors": self._network_errors,
+                "limiter_wait_seconds": self._limiter_wait_seconds,
+                "retry_wait_seconds": self._retry_wait_seconds,
+                "responses_by_status": dict(self._responses_by_status),
+            }
