@@ -45,6 +45,7 @@ class RunOptions:
     check: bool = False
     debug: bool = False
     pipelines_dir: str | None = None
+    dataset_name: str | None = None  # default: the system's name
     checkpoint_pages: int = CHECKPOINT_PAGES
     progress: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
@@ -101,7 +102,7 @@ def make_pipeline(system: str, options: RunOptions) -> dlt.Pipeline:
     return dlt.pipeline(
         pipeline_name=system,
         destination=destination,
-        dataset_name=system,
+        dataset_name=options.dataset_name or system,
         pipelines_dir=options.pipelines_dir,
         progress="log" if options.progress else None,
     )

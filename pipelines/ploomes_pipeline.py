@@ -45,9 +45,16 @@ def run(options: RunOptions) -> int:
         ok = sum(status == "ok" for status in readable.values())
         print(f"The key works: {ok} of {len(readable)} tables readable.")
         return 0
+    started = time.monotonic()
+    report = run_pipeline(options)
+    print(summary(report, time.monotonic() - started))
+    return 0
+
+
+def run_pipeline(options: RunOptions) -> SyncReport:
+    """Load until every table is complete (in checkpoints); the report says what each table did."""
     pipeline = make_pipeline(PIPELINE_NAME, options)
     report = SyncReport()
-    started = time.monotonic()
 
     def make_source(report: SyncReport, first: bool):
         return ploomes(
@@ -60,8 +67,7 @@ def run(options: RunOptions) -> int:
 
     with Progress(report) if options.progress else contextlib.nullcontext():
         run_until_complete(pipeline, make_source, report, options)
-    print(summary(report, time.monotonic() - started))
-    return 0
+    return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,6 +11,7 @@ import pendulum
 from dlt.common.configuration.inject import with_config
 from dlt.sources import DltResource
 
+from sources.children import child_table_hints, references
 from sources.http import NotFoundError, PermissionDeniedError
 from sources.report import SyncReport
 
@@ -20,7 +21,7 @@ from .columns import ColumnRegistry
 from .custom_fields import FieldCatalog
 from .entities import ALL_TABLES, CUSTOM_FIELDS_TABLE, ENTITIES, Child, Entity
 from .paging import KeysetReader, Query
-from .rows import CLEARED_MARKER, flatten, native_columns
+from .rows import flatten, native_columns
 
 logger = logging.getLogger(__name__)
 
@@ -132,24 +133,6 @@ def _odata_time(moment: pendulum.DateTime) -> str:
     return moment.in_timezone("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
 
 
-def _references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:
-    return [
-        {"columns": [column], "referenced_table": table, "referenced_columns": ["id"]}
-        for column, table in columns_to_tables.items()
-    ]
-
-
-def _child_hints(child: Child, parent: Entity) -> dict[str, Any]:
-    return dlt.mark.make_hints(
-        table_name=child.table,
-        write_disposition="merge",
-        primary_key="id",
-        merge_key=child.parent_key,
-        columns={CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True}},
-        references=_references({child.parent_key: parent.table, **child.references}),
-    )
-
-
 def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> DltResource:
     json_columns = {
         snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)
@@ -160,7 +143,7 @@ def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> D
         primary_key="id",
         write_disposition="merge" if entity.incremental else "replace",
         columns=json_columns,
-        references=_references(entity.references),
+        references=references(entity.references),
         parallelized=True,
     )
     def read_table() -> Iterator[Any]:
@@ -181,7 +164,8 @@ def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> D
                 hinted = True
                 yield rows
                 for child in entity.children:
-                    yield dlt.mark.with_hints(children[child.table], _child_hints(child, entity))
+                    hints = child_table_hints(child.table, child.parent_key, {child.parent_key: entity.table, **child.references})
+                    yield dlt.mark.with_hints(children[child.table], hints)
                 sync.report.add_rows(entity.table, len(page))
         except (PermissionDeniedError, NotFoundError) as error:
             logger.warning("Skipping Ploomes table %s: %s", entity.table, error)

@@ -7,12 +7,10 @@ from typing import Any
 
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
+from sources.children import marker_row
+
 from .custom_fields import CustomFieldMapper
 from .entities import Child, Entity
-
-# A child row flagged with this column is never stored: it only makes the merge delete the old children of a
-# parent whose list became empty (merge on the parent key deletes what the parent had before).
-CLEARED_MARKER = "_parent_has_no_children"
 
 _naming = NamingConvention()
 
@@ -47,7 +45,7 @@ def _child_rows(child: Child, record: dict[str, Any], parent_row: dict[str, Any]
     inherited = {column: parent_row.get(column) for column in child.inherited}
     items = record.get(child.nav) or []
     if not items:
-        return [{"id": -parent_id, child.parent_key: parent_id, CLEARED_MARKER: True}]
+        return [marker_row(child.parent_key, parent_id)]
     return [
         {**{snake(key): value for key, value in item.items()}, **inherited, child.parent_key: parent_id}
         for item in items

@@ -1,0 +1,40 @@
+"""Child tables that stay exact when a parent reloads: its children are replaced as a set, even by an empty set.
+
+A child table merges on the parent's key (`merge_key`): every reload of a parent carries all its children, so
+dlt's merge deletes what the parent had before and inserts what it has now. A parent whose list became empty has no
+child row to carry its key, so it sends one marker row flagged for hard delete: the merge deletes the old children by
+the parent key and stores nothing for the marker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dlt
+
+CLEARED_MARKER = "_parent_has_no_children"
+
+
+def marker_row(parent_key: str, parent_id: Any) -> dict[str, Any]:
+    # The marker needs a primary key of its own, of the id column's type; it is never stored.
+    marker_id = -parent_id if isinstance(parent_id, int) else f"cleared:{parent_id}"
+    return {"id": marker_id, parent_key: parent_id, CLEARED_MARKER: True}
+
+
+def references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:
+    """dlt table references (column -> table's `id`), so `dlt pipeline <name> schema` draws the relationships."""
+    return [
+        {"columns": [column], "referenced_table": table, "referenced_columns": ["id"]}
+        for column, table in columns_to_tables.items()
+    ]
+
+
+def child_table_hints(table: str, parent_key: str, refs: dict[str, str]) -> Any:
+    return dlt.mark.make_hints(
+        table_name=table,
+        write_disposition="merge",
+        primary_key="id",
+        merge_key=parent_key,
+        columns={CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True}},
+        references=references(refs),
+    )

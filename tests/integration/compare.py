@@ -1,0 +1,49 @@
+"""Compare warehouse rows with the simulator's records, value by value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any
+
+import pendulum
+
+from sources.ploomes.rows import snake
+
+
+def _normal(value: Any) -> Any:
+    """One comparable form for an API value and its warehouse counterpart (instants in UTC, floats rounded)."""
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        return pendulum.parse(value).in_timezone("UTC").replace(tzinfo=None)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value
+    if isinstance(value, float):
+        return round(value, 6)
+    if hasattr(value, "is_integer") and not isinstance(value, (int, bool)):  # Decimal
+        return round(float(value), 6)
+    return value
+
+
+def assert_same_rows(records: list[dict[str, Any]], rows: list[dict[str, Any]], table: str, skip: set[str]) -> None:
+    """Every scalar API property of every record equals the row's snake_case column."""
+    by_id = {row["id"]: row for row in rows}
+    assert sorted(by_id) == sorted(r["Id"] for r in records), f"{table}: ids differ"
+    for record in records:
+        row = by_id[record["Id"]]
+        for key, value in record.items():
+            if key in skip or isinstance(value, (list, dict)):
+                continue
+            column = snake(key)
+            assert column in row, f"{table}.{column} missing"
+            got, want = _normal(row[column]), _normal(value)
+            if isinstance(want, float) and isinstance(got, (int, float)):
+                assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-6), f"{table}.{column} id={record['Id']}"
+            else:
+                assert got == want, f"{table}.{column} id={record['Id']}: {got!r} != {want!r}"
+
+
+def as_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value

@@ -1,0 +1,71 @@
+"""Fixtures for loopback tests: a served simulator, a warehouse (DuckDB and Postgres), and a pipeline runner."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from pipelines.common import RunOptions
+from sources.report import SyncReport
+from tests.integration.warehouse import Warehouse
+
+TEST_KEY = "test-user-key-7f3a9c"
+FAST = 100_000  # requests per minute: tests measure correctness, `make bench` measures speed
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def destination(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def warehouse(destination, tmp_path, request, monkeypatch) -> Iterator[Warehouse]:
+    dataset = "ploomes"
+    if destination == "postgres":
+        dsn = request.getfixturevalue("postgres_dsn")
+        monkeypatch.setenv("DESTINATION__POSTGRES__CREDENTIALS", dsn)
+        # one schema per test run so parallel runs and reruns never see each other's tables
+        dataset = f"ploomes_{uuid.uuid4().hex[:8]}"
+        store = Warehouse("postgres", dataset, postgres_dsn=dsn)
+    else:
+        store = Warehouse("duckdb", dataset, duckdb_path=tmp_path / "warehouse.duckdb")
+    yield store
+    store.drop_dataset()
+
+
+@pytest.fixture
+def ploomes_sim():
+    from simulators.ploomes import PloomesConfig, PloomesSimulator
+
+    sim = PloomesSimulator(PloomesConfig(scale=300, seed=11, api_keys=(TEST_KEY,), rate_limit_per_minute=FAST))
+    with sim.serve() as base_url:
+        sim.base_url = base_url
+        yield sim
+
+
+@pytest.fixture
+def run_ploomes(warehouse, ploomes_sim, tmp_path) -> Callable[..., SyncReport]:
+    """Run pipelines/ploomes_pipeline.py's run() against the simulator; returns the run's SyncReport."""
+    from pipelines import ploomes_pipeline
+
+    def run(**overrides) -> SyncReport:
+        source_settings = {
+            "api_key": TEST_KEY,
+            "base_url": ploomes_sim.base_url,
+            "rate_limit_per_minute": FAST,
+            **overrides.pop("source", {}),
+        }
+        options = RunOptions(
+            destination=warehouse.destination,
+            duckdb_path=warehouse.duckdb_path or tmp_path / "unused.duckdb",
+            pipelines_dir=str(tmp_path / "pipelines"),
+            dataset_name=warehouse.dataset,
+            progress=False,
+            extra=source_settings,
+            **overrides,
+        )
+        return ploomes_pipeline.run_pipeline(options)
+
+    return run

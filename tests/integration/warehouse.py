@@ -1,0 +1,55 @@
+"""Read what a pipeline left in DuckDB or Postgres, the same way for both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+
+@dataclass
+class Warehouse:
+    destination: str  # "duckdb" or "postgres"
+    dataset: str
+    duckdb_path: Path | None = None
+    postgres_dsn: str | None = None
+
+    def query(self, sql: str) -> list[dict[str, Any]]:
+        if self.destination == "duckdb":
+            with duckdb.connect(str(self.duckdb_path), read_only=True) as connection:
+                cursor = connection.execute(sql)
+                names = [d[0] for d in cursor.description]
+                return [dict(zip(names, row)) for row in cursor.fetchall()]
+        import psycopg2
+
+        with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
+            cursor.execute(sql)
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def rows(self, table: str, order_by: str = "id") -> list[dict[str, Any]]:
+        return self.query(f"select * from {self.dataset}.{table} order by {order_by}")
+
+    def count(self, table: str) -> int:
+        return self.query(f"select count(*) as n from {self.dataset}.{table}")[0]["n"]
+
+    def tables(self) -> set[str]:
+        sql = f"select table_name from information_schema.tables where table_schema = '{self.dataset}'"
+        return {row["table_name"] for row in self.query(sql)}
+
+    def columns(self, table: str) -> dict[str, str]:
+        sql = (
+            "select column_name, data_type from information_schema.columns "
+            f"where table_schema = '{self.dataset}' and table_name = '{table}'"
+        )
+        return {row["column_name"]: row["data_type"].lower() for row in self.query(sql)}
+
+    def drop_dataset(self) -> None:
+        if self.destination == "postgres":
+            import psycopg2
+
+            with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
+                for schema in (self.dataset, f"{self.dataset}_staging"):
+                    cursor.execute(f"drop schema if exists {schema} cascade")
