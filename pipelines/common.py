@@ -29,6 +29,9 @@ DEFAULT_DUCKDB = PROJECT_ROOT / "warehouse.duckdb"
 LOADER_FORMATS = {"duckdb": "parquet", "postgres": "csv"}
 # Pages each table reads before its progress is committed to the warehouse; a killed run resumes from there.
 CHECKPOINT_PAGES = 500
+# Exit code of a run stopped because the API's request budget ran out (EX_TEMPFAIL): what was read is loaded, and
+# a run after the time the summary gives continues where this one stopped.
+EXIT_BUDGET_EXHAUSTED = 75
 
 
 class UsageError(Exception):
@@ -133,7 +136,8 @@ def run_until_complete(
             )
         )
         first = False
-        if not report.unfinished:
+        # Out of budget, another checkpoint could only be refused: the next run continues instead.
+        if not report.unfinished or report.resume_at is not None:
             return loads
 
 
@@ -161,7 +165,7 @@ class Progress:
             stats = self._report.client_totals()
             print(
                 f"[{time.monotonic() - self._started:6.0f}s] {rows:,} rows from {done} tables, "
-                f"{stats.get('requests', 0):.0f} requests, "
+                f"{stats.get('requests_sent', 0):.0f} requests, "
                 f"{stats.get('limiter_wait_seconds', 0):.0f} s waiting on the rate limit",
                 file=sys.stderr,
                 flush=True,
@@ -173,16 +177,23 @@ def summary(report: SyncReport, elapsed: float) -> str:
     for name in sorted(report.tables):
         table = report.tables[name]
         note = f"skipped: {table.skipped}" if table.skipped else ("will resume" if table.resumable else "")
+        if table.out_of_budget:
+            note = "stopped: request budget spent"
         lines.append(f"{name:<32} {table.rows:>10,} {table.requests:>9}  {note}")
     total_rows = sum(t.rows for t in report.tables.values())
     stats = report.client_totals()
     lines.append(
-        f"{total_rows:,} rows in {elapsed:.1f} s; {stats.get('requests', 0):.0f} requests "
+        f"{total_rows:,} rows in {elapsed:.1f} s; {stats.get('requests_sent', 0):.0f} requests "
         f"({stats.get('retries', 0):.0f} retries), "
         f"{stats.get('limiter_wait_seconds', 0):.1f} s waiting on the rate limit"
     )
     if report.skipped:
         lines.append(f"Skipped (the account cannot read them): {', '.join(sorted(report.skipped))}")
+    if report.resume_at is not None:
+        lines.append(
+            "The API's request budget ran out: what was read is loaded. Run again after "
+            f"{report.resume_at.isoformat(timespec='seconds')} to continue where this run stopped."
+        )
     return "\n".join(lines)
 
 

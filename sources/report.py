@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -13,12 +14,14 @@ class TableReport:
     requests: int = 0
     skipped: str | None = None  # why the account could not read this table
     resumable: bool = False  # stopped at the page limit; the next run continues it
+    out_of_budget: bool = False  # stopped because the API's request budget ran out; a later run continues it
 
 
 @dataclass
 class SyncReport:
     tables: dict[str, TableReport] = field(default_factory=dict)
     clients: list[Any] = field(default_factory=list)  # every ApiClient the run used (one per checkpoint)
+    resume_at: datetime | None = None  # set when the request budget ran out: when the next run may continue
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _table(self, table: str) -> TableReport:
@@ -39,6 +42,12 @@ class SyncReport:
     def mark_resumable(self, table: str) -> None:
         with self._lock:
             self._table(table).resumable = True
+
+    def stop_for_budget(self, table: str, resume_at: datetime) -> None:
+        """The table stopped early, what it read is kept, and the next run after `resume_at` continues it."""
+        with self._lock:
+            self._table(table).out_of_budget = True
+            self.resume_at = resume_at if self.resume_at is None else max(self.resume_at, resume_at)
 
     def attach_client(self, client: Any) -> None:
         with self._lock:

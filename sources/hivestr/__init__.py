@@ -1,0 +1,147 @@
+"""dlt source for Hivestr: every list in full each run, children read only for new or changed parents.
+
+The account's budget is 1,000 requests per hour, token requests included, so what a run costs is its detail calls:
+a run after which nothing changed makes one request per list page, one for the reminders and one for the token.
+When the budget runs out the run stops cleanly (see budget.py): what was read is loaded, and the next run continues.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import dlt
+import httpx
+from dlt.common.configuration.inject import with_config
+from dlt.sources import DltResource
+
+from sources.children import references
+from sources.http import SYSTEM_CLOCK, ApiClient, Clock, NotFoundError, PermissionDeniedError
+from sources.report import SyncReport
+
+from . import settings
+from .client import build_client
+from .entities import ALL_TABLES, ENTITIES, Child, Entity
+from .paging import response_data, response_rows
+from .reader import ParentTableReader, Run
+from .snapshot import NO_LONGER_LISTED_HINT, snapshot_items
+
+__all__ = ["ALL_TABLES", "check_access", "hivestr"]
+
+
+@dlt.source(name="hivestr", max_table_nesting=0)
+def hivestr(
+    api_key: str = dlt.secrets.value,
+    api_secret: str = dlt.secrets.value,
+    base_url: str = settings.DEFAULT_BASE_URL,
+    requests_per_hour: int = settings.REQUESTS_PER_HOUR,
+    max_budget_wait_seconds: float = settings.MAX_BUDGET_WAIT_SECONDS,
+    max_attempts: int = settings.MAX_ATTEMPTS,
+    max_retry_wait_seconds: float = settings.MAX_RETRY_WAIT_SECONDS,
+    token_renew_margin_seconds: float = settings.TOKEN_RENEW_MARGIN_SECONDS,
+    max_details_per_run: int = settings.MAX_DETAILS_PER_RUN,
+    tables: Sequence[str] | None = None,
+    report: Any = None,
+    transport: httpx.BaseTransport | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> list[DltResource]:
+    """All Hivestr tables (or those of `tables`; a child table brings its parent), under one shared budget.
+
+    `report` (a `sources.report.SyncReport`) collects rows, requests, skipped tables and, when the budget ran out,
+    `resume_at`. `transport` and `clock` replace the network and time (tests point them at fakes; `base_url` may be
+    http on loopback, for a simulator).
+    """
+    client = build_client(
+        api_key,
+        api_secret,
+        base_url,
+        requests_per_hour=requests_per_hour,
+        max_budget_wait_seconds=max_budget_wait_seconds,
+        max_attempts=max_attempts,
+        max_retry_wait_seconds=max_retry_wait_seconds,
+        token_renew_margin_seconds=token_renew_margin_seconds,
+        transport=transport,
+        clock=clock,
+    )
+    report = report if report is not None else SyncReport()
+    report.attach_client(client)
+    run = Run(client=client, report=report, page_size=settings.PAGE_SIZE, max_details=max_details_per_run)
+    return [_resource(entity, run) for entity in _select(tables)]
+
+
+def _select(tables: Sequence[str] | None) -> list[Entity]:
+    if not tables:
+        return list(ENTITIES)
+    unknown = sorted(set(tables) - set(ALL_TABLES))
+    if unknown:
+        raise ValueError(
+            f"Unknown Hivestr table(s) {', '.join(unknown)} in --tables / sources.hivestr.tables; "
+            f"choose from: {', '.join(ALL_TABLES)}"
+        )
+    return [entity for entity in ENTITIES if set(entity.tables) & set(tables)]
+
+
+def _resource(entity: Entity, run: Run) -> DltResource:
+    if entity.snapshot:
+        hints: dict[str, Any] = {
+            "columns": {**entity.columns, **NO_LONGER_LISTED_HINT},
+            "references": references(entity.references),
+        }
+    else:
+        hints = {}  # the reader gives its two tables their own hints
+
+    @dlt.resource(name=entity.table, primary_key="id", write_disposition="merge", parallelized=True, **hints)
+    def read_table() -> Iterator[Any]:
+        state = dlt.current.resource_state()
+        if entity.snapshot:
+            yield from snapshot_items(entity, run, state)
+        else:
+            yield from ParentTableReader(entity, run, state).items()
+
+    return read_table
+
+
+@with_config(sections=("sources", "hivestr"))
+def check_access(
+    api_key: str = dlt.secrets.value,
+    api_secret: str = dlt.secrets.value,
+    base_url: str = settings.DEFAULT_BASE_URL,
+    requests_per_hour: int = settings.REQUESTS_PER_HOUR,
+    transport: httpx.BaseTransport | None = None,
+) -> dict[str, str]:
+    """Get a token, then read one row of every table: "ok", or why the key cannot read it. A bad key raises.
+
+    About ten requests: the token, one per list, and one per child table for the first parent listed.
+    """
+    client = build_client(
+        api_key, api_secret, base_url, requests_per_hour=requests_per_hour, max_attempts=2, transport=transport
+    )
+    readable: dict[str, str] = {}
+    with client:
+        for entity in ENTITIES:
+            readable.update(_probe(client, entity))
+    return readable
+
+
+def _probe(client: ApiClient, entity: Entity) -> dict[str, str]:
+    paging = {} if entity.snapshot else {"page": 1, "limit": 1}
+    try:
+        rows = response_rows(client.get_json(entity.path, {**entity.params, **paging}), entity.path)
+    except (PermissionDeniedError, NotFoundError) as error:
+        return {table: f"cannot read (HTTP {error.status_code})" for table in entity.tables}
+    status = {entity.table: "ok"}
+    if entity.child is not None:
+        status[entity.child.table] = _probe_child(client, entity.child, entity.table, rows)
+    return status
+
+
+def _probe_child(client: ApiClient, child: Child, parent_table: str, parents: list[dict[str, Any]]) -> str:
+    if not parents:
+        return f"not checked ({parent_table} is empty)"
+    path = child.path.format(id=parents[0]["id"])
+    paging = {"page": 1, "limit": 1} if child.paged else {}
+    try:
+        response_data(client.get_json(path, {**child.params, **paging}), path)
+    except (PermissionDeniedError, NotFoundError) as error:
+        return f"cannot read (HTTP {error.status_code})"
+    return "ok"

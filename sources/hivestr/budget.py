@@ -1,0 +1,80 @@
+"""Hivestr's 429: the account's hourly request budget is spent, and it comes back only when the hour resets.
+
+The API documents no header saying when that is, so a 429 is read as "wait up to an hour" unless the response
+says otherwise (Retry-After, or a RateLimit-Reset / X-RateLimit-Reset header). The transport decides once, for every
+table: if the reset is within `max_wait_seconds` the ApiClient sleeps it out (the response gets a Retry-After);
+beyond that the request fails with RateLimitExhausted(resume_at), which the source turns into a clean stop. Either
+way the shared limiter is paused, so the other threads stop spending requests that would only be refused.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+import httpx
+
+from sources.http import Clock, RateLimiter, extract_api_message, parse_retry_after
+from sources.http.errors import rate_limit_exhausted
+
+HOUR_SECONDS = 3600.0
+_RESET_HEADERS = ("RateLimit-Reset", "X-RateLimit-Reset")
+# A reset header above this is a Unix time, below it a number of seconds.
+_EPOCH_THRESHOLD = 1_000_000_000
+
+
+class HourlyBudgetTransport(httpx.BaseTransport):
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        *,
+        limiter: RateLimiter,
+        max_wait_seconds: float,
+        clock: Clock,
+        hints: dict[str, str],
+    ) -> None:
+        self._inner = inner
+        self._limiter = limiter
+        self._max_wait = max_wait_seconds
+        self._clock = clock
+        self._hints = hints
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self._inner.handle_request(request)
+        if response.status_code != 429:
+            return response
+        now = self._clock.now()
+        wait = seconds_until_reset(response.headers, now)
+        self._limiter.pause_for(wait)
+        if wait > self._max_wait:
+            response.read()
+            response.close()
+            raise rate_limit_exhausted(
+                f"{request.method} {request.url}",
+                f"the hourly request budget is spent and resets in about {wait / 60:.0f} min, "
+                f"longer than the {self._max_wait:.0f} s a run may wait",
+                resume_at=now + timedelta(seconds=wait),
+                hints=self._hints,
+                api_message=extract_api_message(response),
+            )
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def seconds_until_reset(headers: httpx.Headers, now: datetime) -> float:
+    """Seconds until the budget resets, as the response tells it; a full hour when it does not."""
+    retry_after = parse_retry_after(headers.get("Retry-After"), now)
+    if retry_after is not None:
+        return retry_after
+    for name in _RESET_HEADERS:
+        try:
+            value = float(headers.get(name, ""))
+        except ValueError:
+            continue
+        if not math.isfinite(value):
+            continue
+        return max(0.0, value - now.timestamp() if value > _EPOCH_THRESHOLD else value)
+    return HOUR_SECONDS

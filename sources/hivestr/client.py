@@ -1,0 +1,69 @@
+"""The one HTTP client of a Hivestr run: bearer-token auth, and the account's hourly budget shared by every table."""
+
+from __future__ import annotations
+
+import httpx
+
+from sources.http import (
+    SYSTEM_CLOCK,
+    ApiClient,
+    Clock,
+    RateLimit,
+    RetryPolicy,
+    credential_fingerprint,
+    shared_limiter,
+)
+
+from . import settings
+from .auth import HivestrTokenAuth
+from .budget import HourlyBudgetTransport
+
+
+def build_client(
+    api_key: str,
+    api_secret: str,
+    base_url: str,
+    *,
+    requests_per_hour: int = settings.REQUESTS_PER_HOUR,
+    max_budget_wait_seconds: float = settings.MAX_BUDGET_WAIT_SECONDS,
+    max_attempts: int = settings.MAX_ATTEMPTS,
+    max_retry_wait_seconds: float = settings.MAX_RETRY_WAIT_SECONDS,
+    token_renew_margin_seconds: float = settings.TOKEN_RENEW_MARGIN_SECONDS,
+    transport: httpx.BaseTransport | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> ApiClient:
+    """`transport` replaces the network (httpx.MockTransport in tests); `clock` replaces time (ManualClock)."""
+    for name, value in (("api_key", api_key), ("api_secret", api_secret)):
+        if not value or not value.strip():
+            raise ValueError(f"The Hivestr {name} is empty: set {settings.SETTING_HINTS['credentials']}")
+    # The server counts a fixed hourly window, so the whole budget may go out at once; pacing only matters after.
+    limit = RateLimit(requests_per_period=requests_per_hour, period_seconds=3600.0, burst=requests_per_hour)
+    limiter = shared_limiter(credential_fingerprint("hivestr", api_key, str(requests_per_hour)), limit, clock=clock)
+    base_url = base_url.rstrip("/")
+    return ApiClient(
+        base_url,
+        limiter=limiter,
+        # The wait for the hourly reset is decided by the transport; this budget is for errors worth retrying.
+        retry=RetryPolicy(
+            max_attempts=max_attempts,
+            max_total_wait=max(max_retry_wait_seconds, max_budget_wait_seconds),
+            forbidden_retries=0,  # Hivestr's 403 means a missing permission on the key, not throttling
+        ),
+        auth=HivestrTokenAuth(
+            f"{base_url}/auth/token",
+            api_key,
+            api_secret,
+            renew_margin_seconds=token_renew_margin_seconds,
+            clock=clock,
+        ),
+        secrets=(api_key, api_secret),
+        setting_hints=settings.SETTING_HINTS,
+        transport=HourlyBudgetTransport(
+            transport or httpx.HTTPTransport(limits=httpx.Limits(max_connections=16, max_keepalive_connections=16)),
+            limiter=limiter,
+            max_wait_seconds=max_budget_wait_seconds,
+            clock=clock,
+            hints=settings.SETTING_HINTS,
+        ),
+        clock=clock,
+    )

@@ -1,0 +1,181 @@
+"""Every Hivestr table in one place: one entry per list endpoint, with the child table its per-parent calls fill.
+
+An entry says where the rows come from (`path`, and the `params` that lift the API's default filters), how a
+changed row is recognised (`change_marker`), which nested objects become plain columns (`nested`), the column types
+the API's JSON cannot say (money in centavos is bigint, dates and times are typed), and which columns reference
+which tables (so `dlt pipeline hivestr schema --format mermaid` draws the graph).
+
+The list endpoints have no updated-since filter: every run pages each list in full, which is cheap (100 rows per
+request). What costs is the one request per parent that reads its children, so those are made only for parents
+that are new or changed since the last run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Row = dict[str, Any]
+Nested = Mapping[str, Mapping[str, str]]  # nested object -> {its field: the column it becomes}; the rest is dropped
+
+
+def column_types(
+    *,
+    money: tuple[str, ...] = (),
+    decimals: tuple[str, ...] = (),
+    timestamps: tuple[str, ...] = (),
+    dates: tuple[str, ...] = (),
+    times: tuple[str, ...] = (),
+) -> dict[str, dict[str, str]]:
+    """dlt column hints; money is integer centavos, timestamps are stored in UTC."""
+    kinds = {"bigint": money, "double": decimals, "timestamp": timestamps, "date": dates, "time": times}
+    return {name: {"name": name, "data_type": kind} for kind, names in kinds.items() for name in names}
+
+
+def _always(_record: Row) -> bool:
+    return True
+
+
+def _is_broadcast(item: Row) -> bool:
+    # Only TV and radio items have programme schedules; asking for the others would waste budget.
+    return item.get("media_type") in ("TV", "RADIO")
+
+
+@dataclass(frozen=True)
+class Child:
+    """Rows read with one request (or one paged list) per parent, replaced as a set whenever the parent changes."""
+
+    table: str
+    parent_key: str  # column holding the parent's id
+    path: str  # with `{id}` for the parent's id
+    items: str | None = None  # the list inside the detail object; None when the endpoint returns (pages of) rows
+    params: Mapping[str, str] = field(default_factory=dict)
+    needs_request: Callable[[Row], bool] = _always  # parents for which it is False have no children: no request
+    parent_from_detail: bool = False  # the detail is a fuller copy of the list row: store it as the parent row
+    nested: Nested = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    references: dict[str, str] = field(default_factory=dict)  # column -> referenced table (its `id`)
+
+    @property
+    def paged(self) -> bool:
+        return self.items is None
+
+
+@dataclass(frozen=True)
+class Entity:
+    table: str
+    path: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    # The field whose value changes whenever the row does; None where rows carry none (or carry fields that change
+    # without it): a hash of the whole row tells a change then.
+    change_marker: str | None = "updated_at"
+    nested: Nested = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    references: dict[str, str] = field(default_factory=dict)
+    child: Child | None = None
+    # A short list read in one request and mirrored as is: rows no longer listed are deleted.
+    snapshot: bool = False
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return (self.table, self.child.table) if self.child else (self.table,)
+
+
+_CLIENT = {"client": {"id": "client_id", "name": "client_name"}}
+_CREATED_UPDATED = ("created_at", "updated_at")
+
+ENTITIES: tuple[Entity, ...] = (
+    Entity(
+        "inventory",
+        "/public/inventory/list",
+        params={"media_type": "all", "is_active": "all"},
+        columns=column_types(
+            money=("base_price", "unit_price", "discounted_price"),
+            decimals=("latitude", "longitude", "discount_percentage", "negotiation_margin_percentage"),
+            timestamps=_CREATED_UPDATED,
+        ),
+        child=Child(
+            "inventory_media_schedules",
+            "inventory_id",
+            "/public/inventory/{id}",
+            items="media_schedules",
+            needs_request=_is_broadcast,
+            columns=column_types(money=("price_per_slot",), times=("start_time", "end_time")),
+        ),
+    ),
+    Entity(
+        "clients",
+        "/public/clients",
+        params={"status": "all"},
+        columns=column_types(timestamps=_CREATED_UPDATED),
+        child=Child(
+            "client_notes",
+            "client_id",
+            "/public/clients/{id}/notes",
+            params={"note_type": "all"},
+            nested={"user": {"id": "user_id", "full_name": "user_name"}},
+            columns=column_types(timestamps=("created_at",)),
+        ),
+    ),
+    Entity(
+        "proposals",
+        "/public/proposals",
+        params={"status": "all"},
+        change_marker=None,  # list rows carry no updated_at
+        nested=_CLIENT,
+        columns=column_types(
+            money=("total_value", "discount_value", "final_value"),
+            decimals=("discount_percentage",),
+            timestamps=("valid_until", *_CREATED_UPDATED),
+            dates=("campaign_start_date", "campaign_end_date"),
+        ),
+        references={"client_id": "clients"},
+        child=Child(
+            "proposal_items",
+            "proposal_id",
+            "/public/proposals/{id}",
+            items="proposal_items",
+            parent_from_detail=True,
+            # the vehicle's name, type and place are the inventory row's: keep only the reference
+            nested={"media_vehicle": {"id": "vehicle_id"}},
+            columns=column_types(money=("unit_price", "final_price")),
+            references={"vehicle_id": "inventory"},
+        ),
+    ),
+    Entity(
+        "pipeline_deals",
+        "/public/pipeline/deals",
+        # tasks_summary changes when a task is added, completed or falls due, whether or not updated_at moves
+        change_marker=None,
+        nested={
+            **_CLIENT,
+            "tasks_summary": {
+                "pending": "tasks_pending",
+                "total": "tasks_total",
+                "overdue": "tasks_overdue",
+                "due_soon": "tasks_due_soon",
+                "next_due_at": "tasks_next_due_at",
+            },
+        },
+        columns=column_types(money=("estimated_value",), timestamps=(*_CREATED_UPDATED, "tasks_next_due_at")),
+        references={"client_id": "clients"},
+        child=Child(
+            "pipeline_deal_tasks",
+            "deal_id",
+            "/public/pipeline/deals/{id}/tasks",
+            columns=column_types(timestamps=("due_at", *_CREATED_UPDATED)),
+        ),
+    ),
+    Entity(
+        "pipeline_reminders",
+        "/public/pipeline/reminders",
+        snapshot=True,
+        columns=column_types(timestamps=("due_at",)),
+        references={"deal_id": "pipeline_deals", "id": "pipeline_deal_tasks"},
+    ),
+)
+
+ENTITIES_BY_TABLE: dict[str, Entity] = {entity.table: entity for entity in ENTITIES}
+# Every table a run can write; a child table is read by its parent's resource.
+ALL_TABLES: tuple[str, ...] = tuple(table for entity in ENTITIES for table in entity.tables)

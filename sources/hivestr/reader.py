@@ -1,0 +1,177 @@
+"""One run of a table with children: page its list, read the children of new or changed parents, emit, remember.
+
+State (dlt resource state of the table's resource, committed with the rows it describes):
+  fingerprints  {parent id: updated_at, or "sha256:<hash>" of the list row}, recorded only once the parent's row and
+                its complete set of children were emitted, so an interrupted run redoes exactly the unfinished parents
+  resume_page   present while a listing is unfinished (budget spent, checkpoint reached): the next run starts there
+Ids a listing that covered every page did not return are forgotten, so the map only holds live parents.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import dlt
+
+from sources.children import CLEARED_MARKER, child_table_hints, references
+from sources.http import ApiClient, InvalidResponseError, NotFoundError, PermissionDeniedError, RateLimitExhausted
+from sources.report import SyncReport
+
+from .entities import Child, Entity, Row
+from .paging import GetJson, read_pages, response_data
+from .rows import child_rows, fingerprint, flatten
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What every table's reader shares during one run."""
+
+    client: ApiClient
+    report: SyncReport
+    page_size: int
+    max_details: int  # parents whose children one table reads before it stops for a checkpoint; 0: no limit
+
+    def get_json_for(self, table: str) -> GetJson:
+        """client.get_json, counted in the report under `table` (one per call that returned)."""
+
+        def get_json(path: str, params: Mapping[str, Any] | None = None) -> Any:
+            body = self.client.get_json(path, params)
+            self.report.add_requests(table, 1)
+            return body
+
+        return get_json
+
+
+@dataclass
+class _Batch:
+    """Parents of one page read so far: emitted together, then remembered (and cleared by `_emit`)."""
+
+    rows: list[Row] = field(default_factory=list)
+    children: list[Row] = field(default_factory=list)
+    done: dict[str, str] = field(default_factory=dict)  # id -> fingerprint of parents emitted with all children
+
+
+class ParentTableReader:
+    def __init__(self, entity: Entity, run: Run, state: dict[str, Any]) -> None:
+        if entity.child is None:
+            raise ValueError(f"{entity.table} has no child table")
+        self._entity = entity
+        self._child: Child = entity.child
+        self._run = run
+        self._state = state
+        self._known: dict[str, str] = state.setdefault("fingerprints", {})
+        self._list_json = run.get_json_for(entity.table)
+        self._child_json = run.get_json_for(self._child.table)
+        # Both tables get their hints as table variants: plain with_hints would rename the resource's own table,
+        # and a variant starts from the resource's hints, which are therefore kept to what both tables share.
+        self._parent_hints = dlt.mark.make_hints(
+            table_name=entity.table, columns=entity.columns, references=references(entity.references)
+        )
+        self._child_hints = child_table_hints(
+            self._child.table,
+            self._child.parent_key,
+            {self._child.parent_key: entity.table, **self._child.references},
+        )
+        self._child_hints["columns"].update(self._child.columns)
+        self._details = 0
+        self._child_unreadable = False
+
+    def items(self) -> Iterator[Any]:
+        table = self._entity.table
+        first_page = self._state.get("resume_page", 1)
+        resume_page = first_page
+        listed: set[str] = set()
+        batch = _Batch()
+        try:
+            for page, records in read_pages(
+                self._list_json, self._entity.path, self._entity.params, self._run.page_size, first_page
+            ):
+                resume_page = page
+                for record in records:
+                    parent_id = str(record["id"])
+                    listed.add(parent_id)
+                    current = fingerprint(record, self._entity.change_marker)
+                    if self._known.get(parent_id) == current:
+                        continue
+                    if self._run.max_details and self._details >= self._run.max_details:
+                        yield from self._emit(batch)
+                        self._state["resume_page"] = page
+                        self._run.report.mark_resumable(table)
+                        return
+                    self._add(batch, record, parent_id, current)
+                yield from self._emit(batch)
+                resume_page = page + 1
+        except RateLimitExhausted as exhausted:
+            yield from self._emit(batch)
+            self._state["resume_page"] = resume_page
+            self._run.report.stop_for_budget(table, exhausted.resume_at)
+            logger.warning("Hivestr table %s stopped: %s", table, exhausted)
+            return
+        except (PermissionDeniedError, NotFoundError) as error:
+            logger.warning("Skipping Hivestr table %s: %s", table, error)
+            self._run.report.skip(table, str(error))
+            return
+        self._state.pop("resume_page", None)
+        if first_page == 1:
+            for gone in set(self._known) - listed:
+                del self._known[gone]
+
+    def _add(self, batch: _Batch, record: Row, parent_id: str, current: str) -> None:
+        """Read the record's children into the batch; a parent that vanished meanwhile is left for the next run."""
+        child = self._child
+        source = record
+        items: list[Row] | None = []
+        if self._child_unreadable:
+            items = None
+        elif child.needs_request(record):
+            self._details += 1
+            try:
+                source, items = self._read_children(record)
+            except NotFoundError:
+                logger.info("Hivestr %s %s disappeared while it was read; the next run sees", child.table, parent_id)
+                return
+            except PermissionDeniedError as error:
+                # Without the permission every parent would fail alike: stop asking, still load the parents.
+                logger.warning("Skipping Hivestr table %s: %s", child.table, error)
+                self._run.report.skip(child.table, str(error))
+                self._child_unreadable = True
+                items = None
+        drop = (child.items,) if child.items else ()
+        batch.rows.append(flatten(source, self._entity.nested, drop))
+        if items is not None:
+            batch.children.extend(child_rows(child, record["id"], items))
+            batch.done[parent_id] = current
+
+    def _read_children(self, record: Row) -> tuple[Row, list[Row]]:
+        """(the parent's fullest copy: the detail when it is one, else the list row; its children)."""
+        child = self._child
+        path = child.path.format(id=record["id"])
+        if child.paged:
+            pages = read_pages(self._child_json, path, child.params, self._run.page_size)
+            return record, [item for _, items in pages for item in items]
+        detail = response_data(self._child_json(path, child.params), path)
+        if not isinstance(detail, dict):
+            raise InvalidResponseError(f"GET {path}: expected `data` to be an object, got {type(detail).__name__}")
+        parent = {**record, **detail} if child.parent_from_detail else record
+        return parent, list(detail.get(child.items) or [])
+
+    def _emit(self, batch: _Batch) -> Iterator[Any]:
+        report = self._run.report
+        if batch.rows:
+            yield dlt.mark.with_hints(batch.rows, self._parent_hints, create_table_variant=True)
+            report.add_rows(self._entity.table, len(batch.rows))
+        if batch.children:
+            yield dlt.mark.with_hints(batch.children, self._child_hints, create_table_variant=True)
+            real_children = sum(1 for row in batch.children if not _is_marker(row))
+            report.add_rows(self._child.table, real_children)
+        self._known.update(batch.done)
+        batch.rows, batch.children, batch.done = [], [], {}
+
+
+def _is_marker(row: Row) -> bool:
+    return bool(row.get(CLEARED_MARKER))

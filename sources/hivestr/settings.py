@@ -1,0 +1,23 @@
+"""Defaults of the Hivestr source; each one can be overridden in .dlt/config.toml or by environment variable."""
+
+DEFAULT_BASE_URL = "https://www.hivestr.com/api/v1"
+REQUESTS_PER_HOUR = 1000  # the basic plan; professional is 5000. Every request counts, token requests included.
+# How long a run may wait for the hourly budget to reset before it stops cleanly (and says when to run again).
+MAX_BUDGET_WAIT_SECONDS = 300.0
+MAX_ATTEMPTS = 6
+MAX_RETRY_WAIT_SECONDS = 300.0  # backoff budget of one request failing with 5xx, timeouts, dropped connections
+# Renew the token this long before it expires (the vendor's own example renews 10 minutes early).
+TOKEN_RENEW_MARGIN_SECONDS = 600.0
+PAGE_SIZE = 100  # the API's maximum `limit`
+MAX_DETAILS_PER_RUN = 0  # 0: no limit; N: a table commits after N parents' children and continues in a new run
+
+SETTING_HINTS = {
+    "credentials": (
+        "sources.hivestr.api_key and sources.hivestr.api_secret "
+        "(env SOURCES__HIVESTR__API_KEY, SOURCES__HIVESTR__API_SECRET)"
+    ),
+    "base_url": "sources.hivestr.base_url (env SOURCES__HIVESTR__BASE_URL)",
+    "rate_limit": "sources.hivestr.max_budget_wait_seconds (env SOURCES__HIVESTR__MAX_BUDGET_WAIT_SECONDS)",
+    "retry": "sources.hivestr.max_attempts and sources.hivestr.max_retry_wait_seconds",
+    "request": "the Hivestr source's query parameters (sources/hivestr/entities.py)",
+}

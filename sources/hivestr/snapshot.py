@@ -1,0 +1,45 @@
+"""A table mirrored as the API lists it right now (reminders: tasks overdue or due within 24 hours).
+
+It is merged rather than replaced: dlt truncates a `replace` table whenever its resource yields nothing, so a run that
+could not read it (budget spent, permission missing) would wipe yesterday's snapshot. Instead the ids of the last
+snapshot are kept in resource state (`ids`), and those no longer listed are deleted with a hard-delete row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from sources.http import NotFoundError, PermissionDeniedError, RateLimitExhausted
+
+from .entities import Entity
+from .paging import response_rows
+from .reader import Run
+from .rows import flatten
+
+logger = logging.getLogger(__name__)
+
+NO_LONGER_LISTED = "_no_longer_listed"
+NO_LONGER_LISTED_HINT = {NO_LONGER_LISTED: {"name": NO_LONGER_LISTED, "data_type": "bool", "hard_delete": True}}
+
+
+def snapshot_items(entity: Entity, run: Run, state: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+    try:
+        records = response_rows(run.get_json_for(entity.table)(entity.path, entity.params), entity.path)
+    except RateLimitExhausted as exhausted:
+        run.report.stop_for_budget(entity.table, exhausted.resume_at)
+        logger.warning("Hivestr table %s not refreshed: %s", entity.table, exhausted)
+        return
+    except (PermissionDeniedError, NotFoundError) as error:
+        logger.warning("Skipping Hivestr table %s: %s", entity.table, error)
+        run.report.skip(entity.table, str(error))
+        return
+    rows = [flatten(record, entity.nested) for record in records]
+    listed = [row["id"] for row in rows]
+    gone = set(state.get("ids", [])) - set(listed)
+    items = rows + [{"id": row_id, NO_LONGER_LISTED: True} for row_id in sorted(gone)]
+    if items:
+        yield items
+    run.report.add_rows(entity.table, len(rows))
+    state["ids"] = listed
