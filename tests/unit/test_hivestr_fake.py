@@ -39,6 +39,7 @@ class FakeHivestr:
         self.forbidden: set[str] = set()  # regexes of paths answered with 403
         self.tokens: list[str] = []
         self.valid_tokens: set[str] = set()
+        self.honour_new_tokens = True  # False: tokens are issued, then refused (a key revoked meanwhile)
         self.expires_in = 3600
 
         self.inventory = {
@@ -106,7 +107,8 @@ class FakeHivestr:
             return _error(401, "Credenciais inválidas")
         token = f"hvtok-{len(self.tokens) + 1:04d}-8f14e45fceea167a5a36dedd4bea2543"
         self.tokens.append(token)
-        self.valid_tokens.add(token)
+        if self.honour_new_tokens:
+            self.valid_tokens.add(token)
         return httpx.Response(200, json={"access_token": token, "token_type": "Bearer", "expires_in": self.expires_in})
 
     def _get(self, path: str, params: httpx.QueryParams) -> httpx.Response:

@@ -347,3 +347,74 @@ def test_a_reset_within_max_budget_wait_is_waited_out(harness):
     assert report.resume_at is None
     assert 120.0 in harness.clock.sleeps
     assert harness.ids("client_notes") == expected_notes(harness.fake)
+
+
+# --- tables the key cannot read -------------------------------------------------------------------------------------
+
+
+def test_a_forbidden_child_table_is_skipped_after_one_request_and_read_once_permission_comes(harness):
+    harness.fake.forbidden = {r"/public/clients/[^/]+/notes"}
+
+    requests = harness.requests_of(harness.run)
+    report = harness.run()  # still forbidden: again one attempt, the parents reloaded
+    skipped = report.skipped
+
+    assert sum("/notes" in r for r in requests) == 1
+    assert set(skipped) == {"client_notes"} and "HTTP 403" in skipped["client_notes"]
+    assert harness.ids("clients") == set(harness.fake.clients)
+    assert harness.ids("pipeline_deal_tasks") == {"t1", "t2", "t3"}  # the other tables completed
+    assert "client_notes" not in {row[0] for row in harness.query("show tables from hivestr")}
+
+    harness.fake.forbidden = set()
+    harness.run()
+
+    assert harness.ids("client_notes") == expected_notes(harness.fake)
+
+
+def test_a_list_the_key_cannot_read_is_skipped_and_the_rest_completes(harness):
+    harness.fake.forbidden = {r"/public/proposals.*"}
+
+    report = harness.run()
+
+    assert set(report.skipped) == {"proposals"}
+    assert harness.ids("clients") == set(harness.fake.clients)
+    assert harness.ids("inventory_media_schedules") == {"sch-1", "sch-2"}
+
+
+def test_check_lists_readable_tables_after_getting_a_token(harness, capsys):
+    harness.fake.forbidden = {r"/public/pipeline/deals/[^/]+/tasks"}
+
+    exit_code = hivestr_pipeline.run(harness.options(check=True))
+
+    lines = dict(line.split(maxsplit=1) for line in capsys.readouterr().out.splitlines()[:-1])
+    assert exit_code == 0
+    assert lines == {
+        "inventory": "ok",
+        "inventory_media_schedules": "ok",
+        "clients": "ok",
+        "client_notes": "ok",
+        "proposals": "ok",
+        "proposal_items": "ok",
+        "pipeline_deals": "ok",
+        "pipeline_deal_tasks": "cannot read (HTTP 403)",
+        "pipeline_reminders": "ok",
+    }
+    assert harness.fake.paths()[0] == "/auth/token" and len(harness.fake.calls) == 10
+
+
+# --- checkpoints ----------------------------------------------------------------------------------------------------
+
+
+def test_checkpoints_commit_every_few_parents_and_the_run_goes_on_to_the_end(harness):
+    options = harness.options(checkpoint_pages=40)  # a checkpoint per 40 parents' children
+
+    report = hivestr_pipeline.run_pipeline(options)
+
+    assert report.unfinished == [] and report.resume_at is None
+    assert len(report.clients) == 4  # 150 clients' notes: 40 + 40 + 40 + 30
+    assert harness.ids("clients") == set(harness.fake.clients)
+    assert harness.ids("client_notes") == expected_notes(harness.fake)
+    notes_pages = [c for c in harness.fake.calls if "/notes" in c.path]
+    assert len(notes_pages) == 151  # no parent's children read twice across checkpoints
+    # each checkpoint resumed at the list page where the previous one stopped (the third crossed into page 2)
+    assert [c.page for c in harness.fake.calls if c.path == "/public/clients"] == [1, 1, 1, 2, 2]
