@@ -4,7 +4,9 @@ The API documents no header saying when that is, so a 429 is read as "wait up to
 says otherwise (Retry-After, or a RateLimit-Reset / X-RateLimit-Reset header). The transport decides once, for every
 table: if the reset is within `max_wait_seconds` the ApiClient sleeps it out (the response gets a Retry-After);
 beyond that the request fails with RateLimitExhausted(resume_at), which the source turns into a clean stop. Either
-way the shared limiter is paused, so the other threads stop spending requests that would only be refused.
+way the shared limiter is paused, so the other threads stop spending requests that would only be refused; and
+`PauseGuard` makes sure that a request already on its way (one waiting for a token, say) fails rather than sleeps out
+an hour-long pause in the limiter.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime, timedelta
 
 import httpx
 
-from sources.http import Clock, RateLimiter, extract_api_message, parse_retry_after
+from sources.http import Clock, RateLimit, RateLimiter, extract_api_message, parse_retry_after
 from sources.http.errors import rate_limit_exhausted
 
 HOUR_SECONDS = 3600.0
@@ -62,6 +64,44 @@ class HourlyBudgetTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._inner.close()
+
+
+class PauseGuard:
+    """The account's shared limiter as the ApiClient sees it, except that `acquire` refuses to wait out a pause
+    longer than the run may wait: the ApiClient checks the pause before sending, but a request past that check (an
+    auth flow's token request, a thread that was already queued) would otherwise sleep until the reset.
+    """
+
+    def __init__(self, limiter: RateLimiter, *, max_wait_seconds: float, clock: Clock, hints: dict[str, str]) -> None:
+        self._limiter = limiter
+        self._max_wait = max_wait_seconds
+        self._clock = clock
+        self._hints = hints
+
+    @property
+    def limit(self) -> RateLimit:
+        return self._limiter.limit
+
+    @property
+    def waited_seconds(self) -> float:
+        return self._limiter.waited_seconds
+
+    def acquire(self) -> float:
+        pause = self._limiter.pause_remaining()
+        if pause > self._max_wait:
+            raise rate_limit_exhausted(
+                "a Hivestr request",
+                f"not sent: the hourly request budget is spent and resets in about {pause / 60:.0f} min",
+                resume_at=self._clock.now() + timedelta(seconds=pause),
+                hints=self._hints,
+            )
+        return self._limiter.acquire()
+
+    def pause_for(self, seconds: float) -> None:
+        self._limiter.pause_for(seconds)
+
+    def pause_remaining(self) -> float:
+        return self._limiter.pause_remaining()
 
 
 def seconds_until_reset(headers: httpx.Headers, now: datetime) -> float:

@@ -16,7 +16,7 @@ from sources.http import (
 
 from . import settings
 from .auth import HivestrTokenAuth
-from .budget import HourlyBudgetTransport
+from .budget import HourlyBudgetTransport, PauseGuard
 
 
 def build_client(
@@ -42,7 +42,9 @@ def build_client(
     base_url = base_url.rstrip("/")
     return ApiClient(
         base_url,
-        limiter=limiter,
+        limiter=PauseGuard(  # type: ignore[arg-type]  # the part of RateLimiter's interface the client uses
+            limiter, max_wait_seconds=max_budget_wait_seconds, clock=clock, hints=settings.SETTING_HINTS
+        ),
         # The wait for the hourly reset is decided by the transport; this budget is for errors worth retrying.
         retry=RetryPolicy(
             max_attempts=max_attempts,

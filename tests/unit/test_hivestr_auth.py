@@ -6,12 +6,13 @@ import logging
 import threading
 import time
 import uuid
+from datetime import timedelta
 
 import httpx
 import pytest
 
 from sources.hivestr.client import build_client
-from sources.http import AuthenticationError, ManualClock
+from sources.http import AuthenticationError, ManualClock, RateLimitExhausted
 from tests.unit.test_hivestr_fake import API_SECRET, BASE_URL, FakeHivestr
 
 
@@ -142,3 +143,34 @@ def test_an_empty_secret_is_refused_before_any_request(fake):
     with pytest.raises(ValueError, match="api_secret is empty"):
         build_client(fake.api_key, " ", BASE_URL, transport=httpx.MockTransport(fake))
     assert fake.calls == []
+
+
+def test_threads_waiting_for_a_token_that_hit_the_spent_budget_stop_instead_of_sleeping_an_hour(fake):
+    fake.budget = 0
+
+    def slow_refusal(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.05)  # the other threads queue for the token meanwhile, past the client's pause check
+        return fake(request)
+
+    clock = ManualClock()
+    client = build_client(fake.api_key, API_SECRET, BASE_URL, transport=httpx.MockTransport(slow_refusal), clock=clock)
+    start = threading.Barrier(4)
+    errors: list[Exception] = []
+
+    def read() -> None:
+        start.wait()
+        try:
+            client.get_json("/public/clients")
+        except RateLimitExhausted as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(errors) == 4
+    assert {error.resume_at for error in errors} == {clock.now() + timedelta(hours=1)}
+    assert fake.paths() == ["/auth/token"]
+    assert clock.sleeps == []

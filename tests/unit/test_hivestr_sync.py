@@ -298,6 +298,7 @@ def test_budget_exhaustion_across_parallel_tables_loses_nothing_and_reads_no_chi
     first = harness.run()
 
     assert first.resume_at == harness.clock.now() + timedelta(hours=1)
+    assert harness.clock.sleeps == []  # no thread slept out the hour
     assert harness.ids("pipeline_reminders") in ({"t1"}, {"t1", "t3"})  # refreshed, or kept as it was
     harness.clock.advance(3600)
     fake.budget = None
@@ -330,6 +331,7 @@ def test_a_run_while_the_budget_is_still_spent_changes_nothing_and_says_when_to_
     resume_at = harness.clock.now() + timedelta(seconds=1500)
     assert f"Run again after {resume_at.isoformat(timespec='seconds')}" in capsys.readouterr().out
     assert [c.status for c in harness.fake.calls[-1:]] == [429]  # the token request; nothing after it
+    assert harness.clock.sleeps == []  # no thread slept out the hour
     assert {table: harness.ids(table) for table in before} == before
 
 
