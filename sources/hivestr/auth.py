@@ -28,6 +28,8 @@ TokenFlow = Generator[httpx.Request, httpx.Response, str | None]
 
 
 class HivestrTokenAuth(httpx.Auth):
+    """The key and secret are registered for redaction by the ApiClient; each token is registered on arrival."""
+
     def __init__(
         self,
         token_url: str,
@@ -37,8 +39,6 @@ class HivestrTokenAuth(httpx.Auth):
         renew_margin_seconds: float = 600.0,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        register_secret(api_key)
-        register_secret(api_secret)
         self._token_url = token_url
         self._credentials = {"api_key": api_key, "api_secret": api_secret}
         self._renew_margin = renew_margin_seconds
@@ -48,7 +48,6 @@ class HivestrTokenAuth(httpx.Auth):
         self._lock = threading.Lock()
         self._token: str | None = None
         self._renew_at = float("-inf")
-        self.tokens_fetched = 0
 
     # sync_auth_flow (not auth_flow) is overridden because the flow does its own I/O under a lock.
     def sync_auth_flow(self, request: httpx.Request) -> Flow:
@@ -103,5 +102,4 @@ class HivestrTokenAuth(httpx.Auth):
         margin = min(self._renew_margin, expires_in * MAX_MARGIN_SHARE)
         self._token = token
         self._renew_at = self._clock.monotonic() + expires_in - margin
-        self.tokens_fetched += 1
         logger.debug("Hivestr token obtained; it expires in %.0f s and is renewed %.0f s early", expires_in, margin)

@@ -420,3 +420,22 @@ def test_checkpoints_commit_every_few_parents_and_the_run_goes_on_to_the_end(har
     assert len(notes_pages) == 151  # no parent's children read twice across checkpoints
     # each checkpoint resumed at the list page where the previous one stopped (the third crossed into page 2)
     assert [c.page for c in harness.fake.calls if c.path == "/public/clients"] == [1, 1, 1, 2, 2]
+
+
+# --- configuration ----------------------------------------------------------------------------------------------
+
+
+def test_settings_come_from_environment_variables_and_a_complete_run_exits_0(harness, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCES__HIVESTR__API_KEY", harness.fake.api_key)
+    monkeypatch.setenv("SOURCES__HIVESTR__API_SECRET", API_SECRET)
+    monkeypatch.setenv("SOURCES__HIVESTR__BASE_URL", BASE_URL)
+    options = harness.options()
+    options.extra = {"transport": options.extra["transport"], "clock": harness.clock}
+
+    exit_code = hivestr_pipeline.run(options)
+
+    out = capsys.readouterr().out
+    assert exit_code == 0
+    assert f"{FIRST_RUN_REQUESTS} requests (0 retries)" in out
+    assert "client_notes                            132       151" in out
+    assert harness.ids("clients") == set(harness.fake.clients)
