@@ -225,7 +225,6 @@ class CustomField:
     required: bool = False
     hidden: bool = False
     disabled: bool = False
-    fill: float = 0.0  # share of generated records holding a value (0 for fields added later: they start empty)
 
     @property
     def type(self) -> FieldType:
@@ -245,6 +244,20 @@ class CustomField:
             "Hidden": self.hidden,
             "Disabled": self.disabled,
         }
+
+
+@dataclass(frozen=True)
+class SeededField:
+    """A field as the data was generated with it. Generated values follow this snapshot, not the live catalog, so
+    adding, renaming or deleting fields and options never changes another record's generated values (deleted ones
+    are hidden when rendered)."""
+
+    id: int
+    name: str  # the original name, which shapes plausible values ("Email" gets an address)
+    kind: str
+    multiple: bool
+    fill: float  # share of generated records holding a value
+    option_ids: tuple[int, ...] = ()
 
 
 RawValue = tuple[int, Any]  # (FieldId, value): option/user/contact/product id, ticks for dates, (amount, currency id)
@@ -270,20 +283,25 @@ class FieldCatalog:
         self._next_field_id = 210_000
         self._next_table_id = 3_100
         self._next_option_id = 6_700
+        self.seeded: dict[int, tuple[SeededField, ...]] = {}
         for entity_id, definitions in DEFAULT_FIELDS.items():
+            seeded = []
             for name, kind, options, multiple in definitions:
                 new = self.add_field(entity_id, name, kind, options=options, multiple=multiple, stamp=stamp)
-                new.fill = round(self._rng.uniform(0.4, 0.8), 2)
+                option_ids = tuple(self.tables[new.options_table_id].options) if new.options_table_id else ()
+                fill = round(self._rng.uniform(0.4, 0.8), 2)
+                seeded.append(SeededField(new.id, name, kind, multiple, fill, option_ids))
+            self.seeded[entity_id] = tuple(seeded)
         for entity_id, suffix, name, kind in NATIVE_FIELDS:
             prefix = FIELD_ENTITIES[entity_id][1]
-            self.fields[self._field_id()] = CustomField(
-                self._last_field_id, f"{prefix}_{suffix}", name, entity_id, TYPE_BY_KIND[kind].id, dynamic=False
+            field_id = self._field_id()
+            self.fields[field_id] = CustomField(
+                field_id, f"{prefix}_{suffix}", name, entity_id, TYPE_BY_KIND[kind].id, dynamic=False
             )
 
     # --- ids ----------------------------------------------------------------------------------------------------
     def _field_id(self) -> int:
         self._next_field_id += self._rng.randint(1, 40)
-        self._last_field_id = self._next_field_id
         return self._next_field_id
 
     def _option_id(self) -> int:

@@ -31,6 +31,16 @@ _METADATA = ("Fields", "Fields@Entities", "Fields@Types", "Fields@OptionsTables"
 _NAVIGATIONS_HELD_RAW = ("OtherProperties", "Tags")  # rendered at read time: they show current names
 
 
+def _copied(value: Any) -> Any:
+    """A navigation's value, copied so callers can't alter the stored one (lists of flat dicts, one level deeper at
+    most: OptionsTables' Options)."""
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _copied(item) if isinstance(item, (list, dict)) else item for key, item in value.items()}
+    return value
+
+
 class ListSource:
     """Rows of a small materialised list (lookups and /Fields metadata)."""
 
@@ -156,7 +166,7 @@ class Dataset:
             elif navigation == "Tags":
                 out[navigation] = [{"TagId": tag, "Tag": self._tag(tag)} for tag in record.get("Tags") or ()]
             else:
-                out[navigation] = copy.deepcopy(record.get(navigation))
+                out[navigation] = _copied(record.get(navigation))
         return out
 
     def records(self, endpoint: str) -> Iterator[Record]:

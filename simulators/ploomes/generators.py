@@ -12,7 +12,7 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from simulators.ploomes import vocab
-from simulators.ploomes.catalog import CustomField, RawValue
+from simulators.ploomes.catalog import RawValue, SeededField
 from simulators.ploomes.lookups import BRAZIL_ID, BRL_ID
 from simulators.ploomes.values import (
     TICKS_PER_SECOND,
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 Record = dict[str, Any]
 DAY = 86_400 * TICKS_PER_SECOND
 _LOCAL_OFFSET = 3 * 3600 * TICKS_PER_SECOND  # -03:00
+_CUSTOM_VALUES = 1  # the purpose salt of a row's custom-field random stream
 _DDD = {
     "RO": 69, "AC": 68, "AM": 92, "RR": 95, "PA": 91, "AP": 96, "TO": 63, "MA": 98, "PI": 86, "CE": 85, "RN": 84,
     "PB": 83, "PE": 81, "AL": 82, "SE": 79, "BA": 71, "MG": 31, "ES": 27, "RJ": 21, "SP": 11, "PR": 41, "SC": 48,
@@ -96,21 +97,18 @@ class Generator:
         entity_id = self.table.entity.custom_entity_id
         if entity_id is None:
             return []
+        rng = self.rng(row, _CUSTOM_VALUES)
         values: list[RawValue] = []
-        for field in self.ds.catalog.custom_fields(entity_id):
-            if field.fill <= 0:
-                continue
-            rng = row_random(self.seed, self.salt, row, field.id)
-            if rng.random() >= field.fill:
-                continue
-            values += [(field.id, value) for value in self._custom_value(rng, field)]
+        for field in self.ds.catalog.seeded.get(entity_id, ()):
+            if rng.random() < field.fill:
+                values += [(field.id, value) for value in self._custom_value(rng, field)]
         return values
 
-    def _custom_value(self, rng: random.Random, field: CustomField) -> list[Any]:
-        kind = field.type.kind
+    def _custom_value(self, rng: random.Random, field: SeededField) -> list[Any]:
+        kind = field.kind
         anchor = self.ds.data_end
         if kind == "Option":
-            options = list(self.ds.catalog.tables[field.options_table_id].options)
+            options = field.option_ids
             if not options:
                 return []
             if field.multiple:

@@ -16,7 +16,7 @@ from simulators.ploomes.entities import Entity
 from simulators.ploomes.values import format_ticks
 
 Record = dict[str, Any]
-INDEXED_DATES = ("CreateDate", "LastUpdateDate")
+MEMO_MAX_ROWS = 5_000
 
 
 class RowSource(Protocol):
@@ -42,6 +42,8 @@ class Table:
         self._alive = np.ones(len(ids), dtype=bool)
         self.overrides: dict[int, Record] = {}
         self.deleted = 0
+        # Small tables (users, products) are read again and again to name OtherProperties values: keep their rows.
+        self._memo: dict[int, Record] | None = {} if len(ids) <= MEMO_MAX_ROWS else None
 
     # --- columns (views over the live part of the arrays) -------------------------------------------------------
     @property
@@ -76,7 +78,14 @@ class Table:
     def record(self, row: int) -> Record:
         """The internal record (navigations raw); callers must not mutate it."""
         override = self.overrides.get(row)
-        return override if override is not None else self.source.build(row)
+        if override is not None:
+            return override
+        if self._memo is None:
+            return self.source.build(row)
+        record = self._memo.get(row)
+        if record is None:
+            record = self._memo[row] = self.source.build(row)
+        return record
 
     def value(self, row: int, field: str) -> Any:
         """One field's JSON value, without building the record when the field is a column."""
