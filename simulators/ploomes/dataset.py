@@ -156,8 +156,10 @@ class Dataset:
         self, table: Table, row: int, expand: tuple[str, ...] = (), select: tuple[str, ...] | None = None
     ) -> Record:
         """A record as the API returns it: scalar fields (or the selected ones) plus the expanded navigations."""
-        record = table.record(row)
         fields = table.entity.fields if select is None else [f for f in select if f not in expand]
+        if not expand and all(table.column(field) is not None for field in fields):
+            return {field: table.value(row, field) for field in fields}  # e.g. $select=Id sweeps: build nothing
+        record = table.record(row)
         out = {field: record.get(field) for field in fields}
         for navigation in expand:
             if navigation == "OtherProperties":
