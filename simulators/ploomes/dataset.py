@@ -135,14 +135,17 @@ class Dataset:
             ids = np.array([r["Id"] for r in rows], dtype=np.int64)
             self.tables[endpoint] = Table(ENTITIES_BY_ENDPOINT[endpoint], ListSource(rows), ids)
         self._metadata_version = self.catalog.version
+        self._tables_by_lower_name = {name.lower(): table for name, table in self.tables.items()}
 
     # --- reading ------------------------------------------------------------------------------------------------
     def table(self, endpoint: str) -> Table:
+        """The table of an endpoint ("Contacts", "/Contacts" or "contacts")."""
+        name = endpoint.lstrip("/")
         with self.lock:
             self._refresh_metadata()
-            table = self.tables.get(endpoint)
+            table = self.tables.get(name) or self._tables_by_lower_name.get(name.lower())
         if table is None:
-            raise KeyError(f"no endpoint /{endpoint}")
+            raise KeyError(f"no endpoint /{name}")
         return table
 
     def custom_values(self, table: Table, row: int) -> list[RawValue]:
@@ -171,12 +174,24 @@ class Dataset:
                 out[navigation] = _copied(record.get(navigation))
         return out
 
-    def records(self, endpoint: str) -> Iterator[Record]:
-        """Every live record in Id order, with every navigation expanded: the truth to compare a warehouse with."""
+    def records(self, endpoint: str, chunk: int = 1_000) -> Iterator[Record]:
+        """Every live record in Id order, with every navigation expanded: the truth to compare a warehouse with.
+
+        Lazy, a chunk at a time (a million contacts would not fit in memory as dicts); records inserted after the
+        iteration started are not included, records deleted meanwhile are skipped.
+        """
         with self.lock:
             table = self.table(endpoint)
             rows = np.flatnonzero(table.alive)
-            return iter([self.render(table, int(row), table.entity.navigations) for row in rows])
+        for start in range(0, len(rows), chunk):
+            with self.lock:
+                alive = table.alive
+                batch = [
+                    self.render(table, int(row), table.entity.navigations)
+                    for row in rows[start : start + chunk]
+                    if alive[row]
+                ]
+            yield from batch
 
     def _tag(self, tag_id: int) -> Record | None:
         tags = self.tables["Tags"]
@@ -211,9 +226,10 @@ class Dataset:
         return round(self._clock() * TICKS_PER_SECOND)
 
     def _writable(self, endpoint: str) -> Table:
-        if endpoint in _METADATA:
-            raise ValueError(f"/{endpoint} follows the field catalog: change fields and options instead")
-        return self.table(endpoint)
+        table = self.table(endpoint)
+        if table.entity.endpoint in _METADATA:
+            raise ValueError(f"/{table.entity.endpoint} follows the field catalog: change fields and options instead")
+        return table
 
     def insert(self, endpoint: str, values: dict[str, Any]) -> Record:
         with self.lock:

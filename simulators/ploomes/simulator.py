@@ -78,7 +78,7 @@ class PloomesSimulator:
     # --- truth for tests ----------------------------------------------------------------------------------------
     def records(self, endpoint: str) -> Iterator[Record]:
         """Every current record of `endpoint` ("Contacts" or "/Contacts") as the API returns it with every $expand."""
-        return self.dataset.records(endpoint.lstrip("/"))
+        return self.dataset.records(endpoint)
 
     def record(self, endpoint: str, record_id: int) -> Record:
         dataset = self.dataset
