@@ -14,11 +14,12 @@ def test_defaults_serve_the_demo_key_on_port_8011_at_120_requests_per_minute():
 
 
 def test_every_flag_reaches_the_config():
-    args = parse_args(
+    flags = (
         "--port 0 --scale 50 --seed 3 --api-key a --api-key b --rate-limit 0 --latency 0.5 --per-row-latency 0.001 "
         "--latency-jitter 0.1 --fault server_error:2 --fault drop:0.05@/Deals* --max-top 100 "
-        "--context-host public5-api2.ploomes.com --forbidden /Deals --absent Leads".split()
+        "--context-host public5-api2.ploomes.com --forbidden /Deals --absent Leads"
     )
+    args = parse_args(flags.split(" "))
     config = config_from_args(args)
     assert (config.port, config.scale, config.seed, config.api_keys) == (0, 50, 3, ("a", "b"))
     assert config.rate_limit_per_minute is None and config.max_top == 100
