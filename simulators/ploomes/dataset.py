@@ -284,7 +284,7 @@ class Dataset:
             elif name == "Products" and entity.line_items_of:
                 value = self._line_items(entity, record["Id"], value or ())
                 if "Amount" not in changes:
-                    record["Amount"] = round(sum(item["Total"] for item in value), 2)
+                    record["Amount"] = round(float(sum(item["Total"] for item in value)), 2)
             record[name] = value
 
     @staticmethod
