@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8011
 SCALE  ?= 5000
 
-.PHONY: setup test lint simulate
+.PHONY: setup demo test lint simulate
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) pipelines/demo.py
 
 test: $(STAMP)
 	$(PY) -m pytest

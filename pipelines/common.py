@@ -48,7 +48,8 @@ class RunOptions:
     check: bool = False
     debug: bool = False
     pipelines_dir: str | None = None
-    dataset_name: str | None = None  # default: the system's name
+    pipeline_name: str | None = None  # default: the system's name
+    dataset_name: str | None = None  # default: the pipeline's name
     checkpoint_pages: int = CHECKPOINT_PAGES
     progress: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
@@ -103,9 +104,9 @@ def make_pipeline(system: str, options: RunOptions) -> dlt.Pipeline:
     else:
         destination = dlt.destinations.postgres()
     return dlt.pipeline(
-        pipeline_name=system,
+        pipeline_name=options.pipeline_name or system,
         destination=destination,
-        dataset_name=options.dataset_name or system,
+        dataset_name=options.dataset_name or options.pipeline_name or system,
         pipelines_dir=options.pipelines_dir,
         progress="log" if options.progress else None,
     )

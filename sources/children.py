@@ -22,10 +22,17 @@ def marker_row(parent_key: str, parent_id: Any) -> dict[str, Any]:
 
 
 def references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:
-    """dlt table references (column -> table's `id`), so `dlt pipeline <name> schema` draws the relationships."""
+    """dlt table references (column -> table's `id`), so `dlt pipeline <name> schema` draws the relationships.
+
+    dlt keeps one reference per pair of tables, so the first column naming a table stands for the others
+    (a deal's `contact_id` for its `person_id`).
+    """
+    first_by_table: dict[str, str] = {}
+    for column, table in columns_to_tables.items():
+        first_by_table.setdefault(table, column)
     return [
         {"columns": [column], "referenced_table": table, "referenced_columns": ["id"]}
-        for column, table in columns_to_tables.items()
+        for table, column in first_by_table.items()
     ]
 
 

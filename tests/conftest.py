@@ -5,7 +5,8 @@ import socket
 
 import pytest
 
-POSTGRES_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+# dlt insists on a password; with trust auth the server ignores it
+POSTGRES_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres:trust@127.0.0.1:5432/test")
 
 
 def _postgres_reachable(host: str = "127.0.0.1", port: int = 5432) -> bool:

@@ -66,7 +66,7 @@ def ploomes(
         ignore_watermark=since is not None,
         lookback=pendulum.duration(minutes=lookback_minutes),
         # A window closed when the run starts: rows updated during the sync are the next run's.
-        window_end=pendulum.now("UTC").start_of("second"),
+        window_end=pendulum.now("UTC"),
         max_ranges=max_ranges_per_table,
         max_pages=max_pages_per_run or None,
     )
@@ -130,7 +130,7 @@ class _Sync:
 
 
 def _odata_time(moment: pendulum.DateTime) -> str:
-    return moment.in_timezone("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
+    return moment.in_timezone("UTC").format("YYYY-MM-DDTHH:mm:ss.SSS[Z]")
 
 
 def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> DltResource:
@@ -165,7 +165,8 @@ def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> D
                 yield rows
                 for child in entity.children:
                     hints = child_table_hints(child.table, child.parent_key, {child.parent_key: entity.table, **child.references})
-                    yield dlt.mark.with_hints(children[child.table], hints)
+                    # a table variant: without it dlt would send the parent's later pages to the child table
+                    yield dlt.mark.with_hints(children[child.table], hints, create_table_variant=True)
                 sync.report.add_rows(entity.table, len(page))
         except (PermissionDeniedError, NotFoundError) as error:
             logger.warning("Skipping Ploomes table %s: %s", entity.table, error)

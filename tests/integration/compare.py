@@ -37,7 +37,10 @@ def assert_same_rows(records: list[dict[str, Any]], rows: list[dict[str, Any]], 
             if key in skip or isinstance(value, (list, dict)):
                 continue
             column = snake(key)
-            assert column in row, f"{table}.{column} missing"
+            if column not in row:
+                # dlt materialises a column once it has held a value; until then every row reads null
+                assert value is None, f"{table}.{column} missing"
+                continue
             got, want = _normal(row[column]), _normal(value)
             if isinstance(want, float) and isinstance(got, (int, float)):
                 assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-6), f"{table}.{column} id={record['Id']}"

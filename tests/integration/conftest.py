@@ -36,10 +36,17 @@ def warehouse(destination, tmp_path, request, monkeypatch) -> Iterator[Warehouse
 
 
 @pytest.fixture
-def ploomes_sim():
+def sim_config() -> dict:
+    """Extra PloomesConfig settings; a test overrides it with @pytest.mark.parametrize("sim_config", [...])."""
+    return {}
+
+
+@pytest.fixture
+def ploomes_sim(sim_config):
     from simulators.ploomes import PloomesConfig, PloomesSimulator
 
-    sim = PloomesSimulator(PloomesConfig(scale=300, seed=11, api_keys=(TEST_KEY,), rate_limit_per_minute=FAST))
+    config = PloomesConfig(scale=300, seed=11, api_keys=(TEST_KEY,), rate_limit_per_minute=None, **sim_config)
+    sim = PloomesSimulator(config)
     with sim.serve() as base_url:
         sim.base_url = base_url
         yield sim

@@ -1,0 +1,196 @@
+"""The Ploomes pipeline over loopback HTTP against the simulator, into real DuckDB and Postgres."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from simulators.core import LatencySettings
+
+from sources.ploomes.entities import ENTITIES, ENTITIES_BY_TABLE
+from tests.integration.compare import assert_same_rows
+
+INCREMENTAL = [e for e in ENTITIES if e.incremental]
+LOOKUPS = [e for e in ENTITIES if not e.incremental]
+
+
+def truth(sim, entity):
+    return list(sim.records(entity.path))
+
+
+def custom_columns(warehouse, table: str) -> dict[str, str]:
+    """FieldKey -> base column name, as the custom_fields table reports it."""
+    rows = warehouse.query(
+        f"select key, columns from {warehouse.dataset}.custom_fields where table_name = '{table}' and columns is not null"
+    )
+    return {row["key"]: row["columns"] for row in rows}
+
+
+def test_full_load_lands_every_table_exactly(run_ploomes, ploomes_sim, warehouse):
+    report = run_ploomes()
+    assert not report.skipped
+    tables = warehouse.tables()
+    for entity in ENTITIES:
+        records = truth(ploomes_sim, entity)
+        if not records:
+            continue
+        assert entity.table in tables, entity.table
+        rows = warehouse.rows(entity.table)
+        skip = {"OtherProperties", *entity.expands}
+        assert_same_rows(records, rows, entity.table, skip)
+        assert report.tables[entity.table].rows == len(records)
+    # line items: one row per product of each order, carrying the order's deal, owner and contact
+    orders = truth(ploomes_sim, ENTITIES_BY_TABLE["orders"])
+    expected = {(p["Id"], o["Id"], o.get("DealId"), o.get("OwnerId")) for o in orders for p in o.get("Products") or []}
+    got = warehouse.query(f"select id, order_id, deal_id, owner_id from {warehouse.dataset}.order_products")
+    assert {(r["id"], r["order_id"], r["deal_id"], r["owner_id"]) for r in got} == expected
+    assert "other_properties" not in tables and not any(t.startswith("contacts__") for t in tables)
+
+
+def test_custom_fields_land_as_named_columns_with_typed_values(run_ploomes, ploomes_sim, warehouse):
+    run_ploomes(tables=["contacts", "custom_fields"])
+    columns = custom_columns(warehouse, "contacts")
+    fields = {f["Key"]: f for f in ploomes_sim.fields() if f["EntityId"] == 1 and f.get("Dynamic", True)}
+    assert set(columns) == set(fields)
+    names = {fields[key]["Name"]: cols for key, cols in columns.items()}
+    assert names["Situação"] in ("situacao_id, situacao_val", "situacao")
+    rows = {row["id"]: row for row in warehouse.rows("contacts")}
+    checked = 0
+    for contact in truth(ploomes_sim, ENTITIES_BY_TABLE["contacts"]):
+        row = rows[contact["Id"]]
+        by_key = {}
+        for item in contact.get("OtherProperties") or []:
+            by_key.setdefault(item["FieldKey"], []).append(item)
+        for key, items in by_key.items():
+            cols = columns[key].split(", ")
+            if len(cols) == 2:  # option / user / contact / product: _id and _val
+                ids = [i.get("ObjectValueId") or i.get("UserValueId") or i.get("ContactValueId") or i.get("ProductValueId") for i in items]
+                names_ = [i.get("ObjectValueName") or i.get("UserValueName") or i.get("ContactValueName") or i.get("ProductValueName") for i in items]
+                if fields[key].get("Multiple"):
+                    assert row[cols[0]] == ",".join(map(str, ids)) and row[cols[1]] == ",".join(names_)
+                else:
+                    assert (row[cols[0]], row[cols[1]]) == (ids[0], names_[0])
+            else:
+                item = items[0]
+                value = next(v for k, v in item.items() if k.endswith("Value") and v is not None and k != "IntegerValue") if any(
+                    v is not None for k, v in item.items() if k.endswith("Value") and k != "IntegerValue"
+                ) else item.get("IntegerValue")
+                assert row[cols[0]] is not None, (key, value)
+            checked += 1
+    assert checked > 100
+
+
+def test_no_change_run_makes_one_request_per_incremental_table(run_ploomes, ploomes_sim, warehouse):
+    run_ploomes()
+    ploomes_sim.request_log.clear()
+    report = run_ploomes()
+    for entity in INCREMENTAL:
+        assert report.tables[entity.table].requests == 1, entity.table
+        assert report.tables[entity.table].rows == 0, entity.table
+    # lookups are replaced: one request each (the count says when a page is the last), plus /Fields
+    lookup_requests = sum(report.tables[e.table].requests for e in LOOKUPS)
+    expected_lookup_pages = sum(max(1, -(-len(truth(ploomes_sim, e)) // 300)) for e in LOOKUPS)
+    assert lookup_requests == expected_lookup_pages
+    assert ploomes_sim.request_log.count() == len(INCREMENTAL) + expected_lookup_pages + 1
+
+
+def test_incremental_run_fetches_only_changes_and_merges(run_ploomes, ploomes_sim, warehouse):
+    run_ploomes()
+    contacts = truth(ploomes_sim, ENTITIES_BY_TABLE["contacts"])
+    changed = [contacts[0]["Id"], contacts[len(contacts) // 2]["Id"]]
+    for contact_id in changed:
+        ploomes_sim.update("Contacts", contact_id, {"Name": f"Renomeado {contact_id}"})
+    new = ploomes_sim.insert("Contacts", {"Name": "Cliente Novo Ltda", "TypeId": 1})
+    report = run_ploomes(tables=["contacts"])
+    assert report.tables["contacts"].rows == 3
+    rows = {r["id"]: r for r in warehouse.rows("contacts")}
+    assert len(rows) == len(contacts) + 1
+    assert all(rows[i]["name"] == f"Renomeado {i}" for i in changed)
+    assert rows[new["Id"]]["name"] == "Cliente Novo Ltda"
+
+
+def test_changed_line_items_are_replaced_exactly(run_ploomes, ploomes_sim, warehouse):
+    run_ploomes(tables=["orders"])
+    orders = [o for o in truth(ploomes_sim, ENTITIES_BY_TABLE["orders"]) if len(o.get("Products") or []) >= 2]
+    emptied, trimmed = orders[0], orders[1]
+    ploomes_sim.update("Orders", emptied["Id"], {"Products": []})
+    ploomes_sim.update("Orders", trimmed["Id"], {"Products": trimmed["Products"][:1]})
+    run_ploomes(tables=["orders"])
+    by_order = {}
+    for row in warehouse.query(f"select id, order_id from {warehouse.dataset}.order_products"):
+        by_order.setdefault(row["order_id"], set()).add(row["id"])
+    assert emptied["Id"] not in by_order
+    assert by_order[trimmed["Id"]] == {trimmed["Products"][0]["Id"]}
+    assert warehouse.count("order_products") == sum(
+        len(o.get("Products") or []) for o in truth(ploomes_sim, ENTITIES_BY_TABLE["orders"])
+    )
+
+
+def test_changes_made_during_a_sync_converge_on_the_next_run(run_ploomes, ploomes_sim, warehouse):
+    ploomes_sim.latency.settings = LatencySettings(per_request=0.02)
+    contacts = truth(ploomes_sim, ENTITIES_BY_TABLE["contacts"])
+    stop = threading.Event()
+
+    def churn():
+        i = 0
+        while not stop.is_set() and i < 40:
+            target = contacts[(i * 37) % len(contacts)]["Id"]
+            ploomes_sim.update("Contacts", target, {"Name": f"Churn {i}"})
+            ploomes_sim.insert("Contacts", {"Name": f"Inserido {i}", "TypeId": 2})
+            i += 1
+            time.sleep(0.01)
+
+    worker = threading.Thread(target=churn)
+    worker.start()
+    try:
+        run_ploomes(tables=["contacts"], source={"page_size": 50, "max_ranges_per_table": 3})
+    finally:
+        stop.set()
+        worker.join()
+    ploomes_sim.latency.settings = LatencySettings()
+    run_ploomes(tables=["contacts"], source={"page_size": 50})
+    assert_same_rows(
+        truth(ploomes_sim, ENTITIES_BY_TABLE["contacts"]),
+        warehouse.rows("contacts"),
+        "contacts",
+        {"OtherProperties", "Tags", "Phones"},
+    )
+
+
+def test_renamed_field_keeps_its_column_and_a_new_field_appears(run_ploomes, ploomes_sim, warehouse):
+    run_ploomes(tables=["contacts", "custom_fields"])
+    before = custom_columns(warehouse, "contacts")
+    key = next(iter(before))
+    ploomes_sim.rename_field(key, "Nome Totalmente Novo")
+    added = ploomes_sim.add_field("Contacts", "Potencial de Compra", "Decimal")
+    contact = truth(ploomes_sim, ENTITIES_BY_TABLE["contacts"])[3]
+    ploomes_sim.update(
+        "Contacts",
+        contact["Id"],
+        {"OtherProperties": [*contact.get("OtherProperties", []), {"FieldKey": added["Key"], "DecimalValue": 1234.5}]},
+    )
+    run_ploomes(tables=["contacts", "custom_fields"])
+    after = custom_columns(warehouse, "contacts")
+    assert after[key] == before[key]
+    assert after[added["Key"]] == "potencial_de_compra"
+    row = warehouse.query(f"select potencial_de_compra from {warehouse.dataset}.contacts where id = {contact['Id']}")
+    assert row[0]["potencial_de_compra"] == pytest.approx(1234.5)
+
+
+def test_full_refresh_rebuilds(run_ploomes, ploomes_sim, warehouse):
+    run_ploomes(tables=["deals"])
+    deal = truth(ploomes_sim, ENTITIES_BY_TABLE["deals"])[0]
+    ploomes_sim.delete("Deals", deal["Id"])
+    report = run_ploomes(tables=["deals"], full_refresh=True)
+    remaining = truth(ploomes_sim, ENTITIES_BY_TABLE["deals"])
+    assert report.tables["deals"].rows == len(remaining)
+    assert warehouse.count("deals") == len(remaining)
+
+
+@pytest.mark.parametrize("sim_config", [{"forbidden_endpoints": ("Documents",), "absent_endpoints": ("Teams",)}])
+def test_an_unreadable_entity_is_skipped_and_the_run_completes(run_ploomes, ploomes_sim, warehouse):
+    report = run_ploomes(tables=["documents", "teams", "deals"])
+    assert set(report.skipped) == {"documents", "teams"}
+    assert warehouse.count("deals") == len(truth(ploomes_sim, ENTITIES_BY_TABLE["deals"]))
