@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import threading
 import time
@@ -61,19 +62,11 @@ def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
         description=f"Load {system.capitalize()} into a warehouse (dlt pipeline '{system}').",
     )
     parser.add_argument("--destination", choices=sorted(LOADER_FORMATS), default="duckdb")
-    parser.add_argument(
-        "--duckdb-path", type=Path, default=DEFAULT_DUCKDB, help="DuckDB file (default: %(default)s)"
-    )
+    parser.add_argument("--duckdb-path", type=Path, default=DEFAULT_DUCKDB, help="DuckDB file (default: %(default)s)")
     parser.add_argument("--tables", help="comma-separated tables to load (default: all)")
-    parser.add_argument(
-        "--full-refresh", action="store_true", help="drop the tables and their cursors, reload all"
-    )
-    parser.add_argument(
-        "--since", help="re-read records updated since this date (YYYY-MM-DD or ISO date-time)"
-    )
-    parser.add_argument(
-        "--check", action="store_true", help="verify the credentials, list readable tables, exit"
-    )
+    parser.add_argument("--full-refresh", action="store_true", help="drop the tables and their cursors, reload all")
+    parser.add_argument("--since", help="re-read records updated since this date (YYYY-MM-DD or ISO date-time)")
+    parser.add_argument("--check", action="store_true", help="verify the credentials, list readable tables, exit")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     args = parser.parse_args(argv)
     options = RunOptions(
@@ -186,7 +179,8 @@ def summary(report: SyncReport, elapsed: float) -> str:
     lines.append(
         f"{total_rows:,} rows in {elapsed:.1f} s; {stats.get('requests_sent', 0):.0f} requests "
         f"({stats.get('retries', 0):.0f} retries), "
-        f"{stats.get('limiter_wait_seconds', 0):.1f} s waiting on the rate limit"
+        f"{stats.get('limiter_wait_seconds', 0):.1f} s of request time spent waiting on the rate limit "
+        "(summed over concurrent readers)"
     )
     if report.skipped:
         lines.append(f"Skipped (the account cannot read them): {', '.join(sorted(report.skipped))}")
@@ -213,15 +207,15 @@ def root_cause(error: BaseException) -> BaseException:
 
 def main_guard(run: Callable[[RunOptions], int], system: str, argv: Sequence[str] | None = None) -> int:
     """Parse options and run; bad input and API failures become one line naming the fix and exit code 1."""
-    install_log_redaction()
     try:
         options = parse_args(system, argv)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=logging.DEBUG if options.debug else logging.WARNING, format="%(levelname)s %(message)s"
-    )
+    logging.basicConfig(level=logging.DEBUG if options.debug else logging.WARNING, format="%(levelname)s %(message)s")
+    if options.debug:
+        os.environ["RUNTIME__LOG_LEVEL"] = "INFO"  # dlt's own logs, quiet by default (.dlt/config.toml)
+    install_log_redaction()  # after basicConfig: it guards the handlers that exist when it runs
     try:
         return run(options)
     except Exception as error:  # noqa: BLE001 - the one place that turns any failure into a clear line

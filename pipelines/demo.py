@@ -83,14 +83,20 @@ def main() -> int:
         _run("Second load: only what changed", options)
 
         ids = ", ".join(str(c["Id"]) for c in contacts)
-        _show("The renamed contacts, merged in place", f"select id, name from {DATASET}.contacts where id in ({ids})",
-              DEFAULT_DUCKDB)
-        _show("The new deal", f"select id, title, amount from {DATASET}.deals where id = {new_deal['Id']}",
-              DEFAULT_DUCKDB)
+        _show(
+            "The renamed contacts, merged in place",
+            f"select id, name from {DATASET}.contacts where id in ({ids})",
+            DEFAULT_DUCKDB,
+        )
+        _show(
+            "The new deal", f"select id, title, amount from {DATASET}.deals where id = {new_deal['Id']}", DEFAULT_DUCKDB
+        )
         for title, sql in EXAMPLE_QUERIES.items():
             _show(title, sql, DEFAULT_DUCKDB)
-    print(f"\nExplore it yourself: .venv/bin/python -c \"import duckdb; duckdb.connect('{DEFAULT_DUCKDB.name}')"
-          f".sql('show all tables').show()\"  or  .venv/bin/dlt pipeline {DATASET} info")
+    print(
+        f"\nExplore it yourself: .venv/bin/python -c \"import duckdb; duckdb.connect('{DEFAULT_DUCKDB.name}')"
+        f".sql('show all tables').show()\"  or  .venv/bin/dlt pipeline {DATASET} info"
+    )
     return 0
 
 

@@ -11,7 +11,7 @@ import pendulum
 from dlt.common.configuration.inject import with_config
 from dlt.sources import DltResource
 
-from sources.children import child_table_hints, references
+from sources.children import CLEARED_MARKER, child_table_hints, references
 from sources.http import NotFoundError, PermissionDeniedError
 from sources.report import SyncReport
 
@@ -19,7 +19,7 @@ from . import settings
 from .client import build_client
 from .columns import ColumnRegistry
 from .custom_fields import FieldCatalog
-from .entities import ALL_TABLES, CUSTOM_FIELDS_TABLE, ENTITIES, Child, Entity
+from .entities import ALL_TABLES, CUSTOM_FIELDS_TABLE, ENTITIES, Entity
 from .paging import KeysetReader, Query
 from .rows import flatten, native_columns
 
@@ -120,9 +120,7 @@ class _Sync:
         self.max_pages = max_pages
 
     def read_all(self, path: str, *, table: str, expand: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-        reader = KeysetReader(
-            self.client.get_json, Query(path, expand=expand, page_size=self.page_size), {}, 1
-        )
+        reader = KeysetReader(self.client.get_json, Query(path, expand=expand, page_size=self.page_size), {}, 1)
         try:
             return [row for page in reader.pages() for row in page]
         finally:
@@ -134,9 +132,7 @@ def _odata_time(moment: pendulum.DateTime) -> str:
 
 
 def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> DltResource:
-    json_columns = {
-        snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)
-    }
+    json_columns = {snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)}
 
     @dlt.resource(
         name=entity.table,
@@ -154,9 +150,7 @@ def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> D
         try:
             for page in reader.pages(sync.max_pages if entity.incremental else None):
                 if entity.fields_entity_id is not None and mapper is None:
-                    mapper = registry.mapper(
-                        entity.table, entity.fields_entity_id, native_columns(page[0], entity)
-                    )
+                    mapper = registry.mapper(entity.table, entity.fields_entity_id, native_columns(page[0], entity))
                     registry.settle(entity.table)
                 rows, children = _flatten_page(entity, page, mapper)
                 if not hinted and mapper is not None:
@@ -164,9 +158,12 @@ def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> D
                 hinted = True
                 yield rows
                 for child in entity.children:
-                    hints = child_table_hints(child.table, child.parent_key, {child.parent_key: entity.table, **child.references})
+                    hints = child_table_hints(
+                        child.table, child.parent_key, {child.parent_key: entity.table, **child.references}
+                    )
                     # a table variant: without it dlt would send the parent's later pages to the child table
                     yield dlt.mark.with_hints(children[child.table], hints, create_table_variant=True)
+                    sync.report.add_rows(child.table, sum(CLEARED_MARKER not in row for row in children[child.table]))
                 sync.report.add_rows(entity.table, len(page))
         except (PermissionDeniedError, NotFoundError) as error:
             logger.warning("Skipping Ploomes table %s: %s", entity.table, error)
@@ -197,9 +194,7 @@ def _plan(entity: Entity, sync: _Sync, state: dict[str, Any]) -> tuple[Query, di
             "progress": {},
         }
     window = f"{entity.cursor} gt {pending['start']} and {entity.cursor} le {pending['end']}"
-    return Query(entity.path, filter=window, expand=entity.expands, page_size=sync.page_size), pending[
-        "progress"
-    ]
+    return Query(entity.path, filter=window, expand=entity.expands, page_size=sync.page_size), pending["progress"]
 
 
 def _finish_window(entity: Entity, sync: _Sync, state: dict[str, Any], progress: dict[str, Any]) -> None:
@@ -246,6 +241,7 @@ def _custom_fields_resource(sync: _Sync, registry: ColumnRegistry) -> DltResourc
                     "columns": ", ".join(field.columns(base)) if base else None,
                 }
             )
+        sync.report.add_rows(CUSTOM_FIELDS_TABLE, len(rows))
         yield rows
 
     return custom_fields

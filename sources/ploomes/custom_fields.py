@@ -51,7 +51,7 @@ _KIND_HINTS: tuple[tuple[str, str], ...] = (
 
 
 def snake_ascii(name: str) -> str:
-    """`Situação` -> `situacao`, `Nº de Funcionários` -> `n_de_funcionarios` (dlt alone would drop the accents' letters)."""
+    """`Situação` -> `situacao`, `Nº de Funcionários` -> `no_de_funcionarios` (dlt would give `situa_o`)."""
     decomposed = unicodedata.normalize("NFKD", name.replace("º", "o").replace("ª", "a"))
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     snake = re.sub(r"[^a-z0-9]+", "_", ascii_text).strip("_")
@@ -107,25 +107,30 @@ def assign_columns(
 ) -> dict[str, str]:
     """Give every field a base column name that collides with nothing; names already in `frozen` never change.
 
-    Returns the updated FieldKey -> base name mapping (a new dict; `frozen` is not modified).
+    A field claims its base name as well as its columns, so a text field `regiao` and an option field
+    `regiao_id`/`regiao_val` never sit side by side. Returns the updated FieldKey -> base name mapping.
     """
     assigned = dict(frozen)
     by_key = {f.key: f for f in fields}
     taken = set(native_columns)
     for key, base in assigned.items():
         field = by_key.get(key)
-        taken.update(field.columns(base) if field else (base, f"{base}_id", f"{base}_val"))
+        taken.update(_claims(field, base) if field else (base, f"{base}_id", f"{base}_val"))
     for field in sorted(by_key.values(), key=lambda f: (f.name, f.key)):
         if field.key in assigned:
             continue
         stem = snake_ascii(field.name)
         base, suffix = stem, 1
-        while taken.intersection(field.columns(base)):
+        while taken.intersection(_claims(field, base)):
             suffix += 1
             base = f"{stem}_{suffix}"
         assigned[field.key] = base
-        taken.update(field.columns(base))
+        taken.update(_claims(field, base))
     return assigned
+
+
+def _claims(field: CustomField, base: str) -> set[str]:
+    return {base, *field.columns(base)}
 
 
 class FieldCatalog:

@@ -29,11 +29,7 @@ def flatten(
     entity: Entity, record: dict[str, Any], mapper: CustomFieldMapper | None
 ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     child_navs = {child.nav for child in entity.children}
-    row = {
-        snake(key): value
-        for key, value in record.items()
-        if key != "OtherProperties" and key not in child_navs
-    }
+    row = {snake(key): value for key, value in record.items() if key != "OtherProperties" and key not in child_navs}
     if mapper is not None:
         row.update(mapper.values(record.get("OtherProperties")))
     children = {child.table: _child_rows(child, record, row) for child in entity.children}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timezone
 
+import pendulum
 import pytest
 
 from simulators.core import LatencySettings
-
 from sources.ploomes.entities import ENTITIES, ENTITIES_BY_TABLE
 from tests.integration.compare import assert_same_rows
 
@@ -22,9 +23,8 @@ def truth(sim, entity):
 
 def custom_columns(warehouse, table: str) -> dict[str, str]:
     """FieldKey -> base column name, as the custom_fields table reports it."""
-    rows = warehouse.query(
-        f"select key, columns from {warehouse.dataset}.custom_fields where table_name = '{table}' and columns is not null"
-    )
+    sql = f"select key, columns from {warehouse.dataset}.custom_fields where table_name = '{table}'"
+    rows = warehouse.query(sql + " and columns is not null")
     return {row["key"]: row["columns"] for row in rows}
 
 
@@ -49,37 +49,59 @@ def test_full_load_lands_every_table_exactly(run_ploomes, ploomes_sim, warehouse
     assert "other_properties" not in tables and not any(t.startswith("contacts__") for t in tables)
 
 
+REFERENCE_PROPERTIES = (
+    ("ObjectValueId", "ObjectValueName"),
+    ("UserValueId", "UserValueName"),
+    ("ContactValueId", "ContactValueName"),
+    ("ProductValueId", "ProductValueName"),
+)
+
+
+def expected_custom_values(field: dict, items: list[dict]) -> dict[str, object]:
+    """What the warehouse must hold for one field, derived from the API items independently of the source."""
+    for id_property, name_property in REFERENCE_PROPERTIES:
+        if items[0].get(id_property) is not None:
+            ids = [item[id_property] for item in items]
+            names = [item[name_property] for item in items]
+            if field.get("Multiple"):
+                return {"_id": ",".join(map(str, ids)), "_val": ",".join(names)}
+            return {"_id": ids[0], "_val": names[0]}
+    native = field["Type"]["NativeType"]
+    value = items[0][f"{native}Value"]
+    return {"": pendulum.parse(value).in_timezone("UTC").naive() if native == "DateTime" else value}
+
+
 def test_custom_fields_land_as_named_columns_with_typed_values(run_ploomes, ploomes_sim, warehouse):
     run_ploomes(tables=["contacts", "custom_fields"])
     columns = custom_columns(warehouse, "contacts")
-    fields = {f["Key"]: f for f in ploomes_sim.fields() if f["EntityId"] == 1 and f.get("Dynamic", True)}
+    fields = {f["Key"]: f for f in ploomes_sim.fields("Contacts") if f.get("Dynamic", True)}
     assert set(columns) == set(fields)
-    names = {fields[key]["Name"]: cols for key, cols in columns.items()}
-    assert names["Situação"] in ("situacao_id, situacao_val", "situacao")
+    by_name = {fields[key]["Name"]: cols for key, cols in columns.items()}
+    assert by_name["Email"] == "email_2"  # a native column is already called email
+    # names that differ only by accents: the first by name keeps the plain name, the other gets a suffix
+    assert by_name["Regiao"].split(", ")[0].removesuffix("_id") == "regiao"
+    assert by_name["Região"].split(", ")[0].removesuffix("_id") == "regiao_2"
     rows = {row["id"]: row for row in warehouse.rows("contacts")}
-    checked = 0
+    checked_types = set()
     for contact in truth(ploomes_sim, ENTITIES_BY_TABLE["contacts"]):
         row = rows[contact["Id"]]
-        by_key = {}
+        by_key: dict[str, list[dict]] = {}
         for item in contact.get("OtherProperties") or []:
             by_key.setdefault(item["FieldKey"], []).append(item)
-        for key, items in by_key.items():
-            cols = columns[key].split(", ")
-            if len(cols) == 2:  # option / user / contact / product: _id and _val
-                ids = [i.get("ObjectValueId") or i.get("UserValueId") or i.get("ContactValueId") or i.get("ProductValueId") for i in items]
-                names_ = [i.get("ObjectValueName") or i.get("UserValueName") or i.get("ContactValueName") or i.get("ProductValueName") for i in items]
-                if fields[key].get("Multiple"):
-                    assert row[cols[0]] == ",".join(map(str, ids)) and row[cols[1]] == ",".join(names_)
-                else:
-                    assert (row[cols[0]], row[cols[1]]) == (ids[0], names_[0])
-            else:
-                item = items[0]
-                value = next(v for k, v in item.items() if k.endswith("Value") and v is not None and k != "IntegerValue") if any(
-                    v is not None for k, v in item.items() if k.endswith("Value") and k != "IntegerValue"
-                ) else item.get("IntegerValue")
-                assert row[cols[0]] is not None, (key, value)
-            checked += 1
-    assert checked > 100
+        for key, field in fields.items():
+            base = columns[key].split(", ")[0].removesuffix("_id")
+            if key not in by_key:
+                assert all(row.get(c) is None for c in columns[key].split(", ")), (key, contact["Id"])
+                continue
+            for suffix, want in expected_custom_values(field, by_key[key]).items():
+                got = row[base + suffix]
+                if isinstance(got, datetime):
+                    got = got.astimezone(timezone.utc).replace(tzinfo=None) if got.tzinfo else got
+                assert got == pytest.approx(want) if isinstance(want, float) else got == want, (key, suffix)
+            checked_types.add((field["Type"]["NativeType"], field.get("Multiple", False), field["Type"].get("Name")))
+    native_types = {native for native, _, _ in checked_types}
+    assert {"String", "BigString", "Integer", "Decimal", "DateTime", "Bool"} <= native_types
+    assert any(multiple for _, multiple, _ in checked_types)
 
 
 def test_no_change_run_makes_one_request_per_incremental_table(run_ploomes, ploomes_sim, warehouse):

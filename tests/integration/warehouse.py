@@ -21,13 +21,13 @@ class Warehouse:
             with duckdb.connect(str(self.duckdb_path), read_only=True) as connection:
                 cursor = connection.execute(sql)
                 names = [d[0] for d in cursor.description]
-                return [dict(zip(names, row)) for row in cursor.fetchall()]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         import psycopg2
 
         with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
             cursor.execute(sql)
             names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row)) for row in cursor.fetchall()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def rows(self, table: str, order_by: str = "id") -> list[dict[str, Any]]:
         return self.query(f"select * from {self.dataset}.{table} order by {order_by}")

@@ -89,8 +89,6 @@ def test_a_read_stopped_at_the_page_limit_resumes_where_it_stopped(max_ranges):
 
 
 def test_query_parameters_keep_the_window_and_expand():
-    params = Query("/Deals", filter="LastUpdateDate le 2024-01-01T00:00:00Z", expand=("OtherProperties",)).params(
-        5, 9
-    )
+    params = Query("/Deals", filter="LastUpdateDate le 2024-01-01T00:00:00Z", expand=("OtherProperties",)).params(5, 9)
     assert params["$filter"] == "(LastUpdateDate le 2024-01-01T00:00:00Z) and Id gt 5 and Id le 9"
     assert params["$orderby"] == "Id" and params["$expand"] == "OtherProperties" and params["$count"] == "true"
