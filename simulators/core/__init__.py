@@ -13,6 +13,7 @@ from simulators.core.ratelimit import (
     Unlimited,
 )
 from simulators.core.requestlog import RequestEntry, RequestLog
+from simulators.core.responses import JSON_MEDIA_TYPE, json_response
 from simulators.core.server import BackgroundServer, serve_foreground
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "FaultKind",
     "FaultRule",
     "FixedWindowLimiter",
+    "JSON_MEDIA_TYPE",
     "LatencyModel",
     "LatencySettings",
     "RateDecision",
@@ -38,6 +40,7 @@ __all__ = [
     "add_common_arguments",
     "build_admin_app",
     "common_options",
+    "json_response",
     "parse_fault_spec",
     "request_context",
     "serve_foreground",

@@ -111,7 +111,10 @@ class SimulatorMiddleware:
     async def _handle(
         self, scope: Scope, receive: Receive, send: Send, context: RequestContext, outcome: _Outcome
     ) -> None:
-        credential = await self.authenticate(Request(scope, receive))
+        # Read the (small) request body once and replay it: an auth hook may need it (Hivestr's token endpoint
+        # keys its budget on the api_key in the body) and the handler must still receive it.
+        request_body = await _read_body(receive)
+        credential = await self.authenticate(Request(scope, _replay(request_body, receive)))
         if isinstance(credential, ErrorReply):
             await self._reply(send, credential, outcome)
             return
@@ -133,7 +136,7 @@ class SimulatorMiddleware:
                 return
 
         await self.latency.sleep(self.latency.before_handler())
-        start, body = await self._run_handler(scope, receive, outcome)
+        start, body = await self._run_handler(scope, _replay(request_body, receive), outcome)
         await self.latency.sleep(self.latency.after_handler(context.rows or 0))
         if fault is not None and fault.kind is FaultKind.TRUNCATE:
             await send(start)  # still announces the full Content-Length
@@ -205,3 +208,29 @@ class _Outcome:
 def _with_length(headers: list[tuple[bytes, bytes]], length: int) -> list[tuple[bytes, bytes]]:
     kept = [(name, value) for name, value in headers if name.lower() != b"content-length"]
     return kept + [(b"content-length", str(length).encode())]
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away; the handler sees an empty body
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands out `body` once, then waits on the real one (which reports the disconnect)."""
+    pending = True
+
+    async def replayed() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed

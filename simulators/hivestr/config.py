@@ -1,0 +1,32 @@
+"""Everything a Hivestr simulator can be told, in-process (HivestrConfig) or on the command line (the same names)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from simulators.core.config import SimulatorConfig
+
+DEFAULT_API_KEY = "hvstr_demo_0f3c9a7e5b21"
+DEFAULT_API_SECRET = "secret_demo_6d2b8e41c9f07a35"
+DEFAULT_PORT = 8012
+API_PREFIX = "/api/v1"
+
+
+@dataclass(frozen=True)
+class HivestrConfig(SimulatorConfig):
+    scale: int = 300  # number of clients; inventory, notes, proposals, deals and tasks are proportional
+    seed: int = 7
+    credentials: tuple[tuple[str, str], ...] = ((DEFAULT_API_KEY, DEFAULT_API_SECRET),)  # (api_key, api_secret)
+    requests_per_hour: int | None = 1000  # per api_key, token requests included (basic plan); None: enterprise
+    rate_window_seconds: float = 3600.0  # the budget's fixed window (tests shrink it)
+    token_ttl_seconds: float = 3600.0  # access tokens' lifetime (expires_in)
+    jwt_secret: str | None = None  # HS256 key of the access tokens; derived from the seed when None
+    # Generated history ends here: records were created and last updated before it, and task deadlines cluster
+    # around it, so reminders hold overdue, due-today and due-soon tasks. None: the start of the current UTC day.
+    # Changing it only shifts every generated date-time by the same amount.
+    data_end: datetime | None = None
+    # Epoch seconds of "now": token expiry, the hourly budget, updated_at of changes, overdue and due-soon tasks.
+    clock: Callable[[], float] = time.time

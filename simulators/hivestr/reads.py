@@ -1,0 +1,133 @@
+"""The GET endpoints: lists in `{"success", "data", "pagination"}` pages, details in `{"success", "data"}`.
+
+Handlers are sync on purpose: Starlette runs them in its thread pool, so rendering a page never blocks the event
+loop; the dataset's lock makes each response a consistent snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from simulators.core.middleware import request_context
+from simulators.core.responses import json_response
+from simulators.hivestr import queries, views
+from simulators.hivestr.config import API_PREFIX
+from simulators.hivestr.dataset import Dataset
+from simulators.hivestr.errors import ApiError, NotFound
+from simulators.hivestr.table import Table
+
+PUBLIC = f"{API_PREFIX}/public"
+NOBODY = -2  # a user row no task has (not even an unassigned one): an unknown user_id lists no reminders
+NOT_FOUND = {
+    "inventory": "Item de inventário não encontrado",
+    "clients": "Cliente não encontrado",
+    "proposals": "Proposta não encontrada",
+    "deals": "Card não encontrado",
+    "tasks": "Tarefa não encontrada",
+}
+
+
+def found(table: Table, record_id: str) -> int:
+    """The row of a path id, or the API's 404."""
+    try:
+        return table.row_of(record_id)
+    except NotFound:
+        raise ApiError(404, NOT_FOUND.get(table.name, "Recurso não encontrado")) from None
+
+
+def page_response(request: Request, data: list[Any], pagination: dict[str, Any]) -> Response:
+    request_context(request).rows = len(data)
+    return json_response({"success": True, "data": data, "pagination": pagination})
+
+
+def detail_response(request: Request, data: Any, status: int = 200, **extra: Any) -> Response:
+    request_context(request).rows = 1
+    return json_response({"success": True, "data": data, **extra}, status)
+
+
+def read_routes(dataset: Callable[[], Dataset]) -> list[BaseRoute]:
+    """`dataset` is called per request: a reset swaps the dataset under a running app."""
+
+    def listing(rows_of: Callable[[Dataset, Any], Any], render: Callable[[Dataset, int], Any]) -> Callable:
+        def endpoint(request: Request) -> Response:
+            ds = dataset()
+            with ds.lock:
+                rows, pagination = queries.page_of(rows_of(ds, request.query_params), request.query_params)
+                data = [render(ds, row) for row in rows]
+            return page_response(request, data, pagination)
+
+        return endpoint
+
+    def detail(entity: str, render: Callable[[Dataset, int], Any]) -> Callable:
+        def endpoint(request: Request) -> Response:
+            ds = dataset()
+            with ds.lock:
+                data = render(ds, found(ds.tables[entity], request.path_params["id"]))
+            return detail_response(request, data)
+
+        return endpoint
+
+    def list_notes(request: Request) -> Response:
+        ds = dataset()
+        with ds.lock:
+            client_row = found(ds.tables["clients"], request.path_params["id"])
+            params = request.query_params
+            rows, pagination = queries.page_of(queries.note_rows(ds, client_row, params), params)
+            data = [views.note(ds, row) for row in rows]
+        return page_response(request, data, pagination)
+
+    def list_deals(request: Request) -> Response:
+        ds = dataset()
+        with ds.lock:
+            now = ds.now()
+            rows, pagination = queries.page_of(queries.deal_rows(ds, request.query_params), request.query_params)
+            data = [views.deal(ds, row, now) for row in rows]
+        return page_response(request, data, pagination)
+
+    def get_deal(request: Request) -> Response:
+        ds = dataset()
+        with ds.lock:
+            data = views.deal(ds, found(ds.tables["deals"], request.path_params["id"]), ds.now())
+        return detail_response(request, data)
+
+    def list_tasks(request: Request) -> Response:
+        ds = dataset()
+        with ds.lock:
+            deal_row = found(ds.tables["deals"], request.path_params["id"])
+            rows, pagination = queries.page_of(ds.tables["tasks"].children(deal_row), request.query_params)
+            data = [views.task(ds, row) for row in rows]
+        return page_response(request, data, pagination)
+
+    def reminders(request: Request) -> Response:
+        ds = dataset()
+        with ds.lock:
+            now = ds.now()
+            user_row: int | None = None
+            if user_id := request.query_params.get("user_id"):
+                try:
+                    user_row = ds.tables["users"].row_of(user_id)
+                except NotFound:
+                    user_row = NOBODY
+            data = [views.reminder(ds, row, now) for row in views.reminder_rows(ds, now, user_row).tolist()]
+        request_context(request).rows = len(data)
+        overdue = sum(1 for item in data if item["urgency"] == "overdue")
+        return json_response({"success": True, "count": len(data), "overdue_count": overdue, "data": data})
+
+    return [
+        Route(f"{PUBLIC}/inventory/list", listing(queries.inventory_rows, views.inventory_item), methods=["GET"]),
+        Route(f"{PUBLIC}/inventory/{{id}}", detail("inventory", views.inventory_detail), methods=["GET"]),
+        Route(f"{PUBLIC}/clients", listing(queries.client_rows, views.client), methods=["GET"]),
+        Route(f"{PUBLIC}/clients/{{id}}", detail("clients", views.client_detail), methods=["GET"]),
+        Route(f"{PUBLIC}/clients/{{id}}/notes", list_notes, methods=["GET"]),
+        Route(f"{PUBLIC}/proposals", listing(queries.proposal_rows, views.proposal_summary), methods=["GET"]),
+        Route(f"{PUBLIC}/proposals/{{id}}", detail("proposals", views.proposal), methods=["GET"]),
+        Route(f"{PUBLIC}/pipeline/deals", list_deals, methods=["GET"]),
+        Route(f"{PUBLIC}/pipeline/deals/{{id}}", get_deal, methods=["GET"]),
+        Route(f"{PUBLIC}/pipeline/deals/{{id}}/tasks", list_tasks, methods=["GET"]),
+        Route(f"{PUBLIC}/pipeline/reminders", reminders, methods=["GET"]),
+    ]
