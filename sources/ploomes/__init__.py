@@ -18,7 +18,7 @@ from sources.report import SyncReport
 from . import settings
 from .client import build_client
 from .columns import ColumnRegistry
-from .custom_fields import FieldCatalog
+from .custom_fields import CustomFieldMapper, FieldCatalog
 from .entities import ALL_TABLES, CUSTOM_FIELDS_TABLE, ENTITIES, Entity
 from .paging import KeysetReader, Query
 from .rows import flatten, native_columns
@@ -132,39 +132,45 @@ def _odata_time(moment: pendulum.DateTime) -> str:
 
 
 def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> DltResource:
+    # Every table this resource writes is a table variant with its own hints: a variant copies the resource's
+    # hints, so columns or references declared on the resource would leak into the child tables.
     json_columns = {snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)}
+    child_hints = {
+        child.table: child_table_hints(
+            child.table, child.parent_key, {child.parent_key: entity.table, **child.references}
+        )
+        for child in entity.children
+    }
+
+    def parent_hints(mapper: CustomFieldMapper | None) -> Any:
+        columns = {**json_columns, **(mapper.column_hints() if mapper else {})}
+        return dlt.mark.make_hints(table_name=entity.table, columns=columns, references=references(entity.references))
 
     @dlt.resource(
         name=entity.table,
         primary_key="id",
         write_disposition="merge" if entity.incremental else "replace",
-        columns=json_columns,
-        references=references(entity.references),
         parallelized=True,
     )
     def read_table() -> Iterator[Any]:
         state = dlt.current.resource_state()
         query, progress = _plan(entity, sync, state)
         reader = KeysetReader(sync.client.get_json, query, progress, sync.max_ranges)
-        mapper, hinted = None, False
+        mapper, hints = None, None
         try:
             for page in reader.pages(sync.max_pages if entity.incremental else None):
-                if entity.fields_entity_id is not None and mapper is None:
-                    mapper = registry.mapper(entity.table, entity.fields_entity_id, native_columns(page[0], entity))
-                    registry.settle(entity.table)
+                if hints is None:
+                    if entity.fields_entity_id is not None:
+                        natives = native_columns(page[0], entity)
+                        mapper = registry.mapper(entity.table, entity.fields_entity_id, natives)
+                        registry.settle(entity.table)
+                    hints = parent_hints(mapper)
                 rows, children = _flatten_page(entity, page, mapper)
-                if not hinted and mapper is not None:
-                    rows = dlt.mark.with_hints(rows, dlt.mark.make_hints(columns=mapper.column_hints()))
-                hinted = True
-                yield rows
-                for child in entity.children:
-                    hints = child_table_hints(
-                        child.table, child.parent_key, {child.parent_key: entity.table, **child.references}
-                    )
-                    # a table variant: without it dlt would send the parent's later pages to the child table
-                    yield dlt.mark.with_hints(children[child.table], hints, create_table_variant=True)
-                    sync.report.add_rows(child.table, sum(CLEARED_MARKER not in row for row in children[child.table]))
+                yield dlt.mark.with_hints(rows, hints, create_table_variant=True)
                 sync.report.add_rows(entity.table, len(page))
+                for table, child_rows in children.items():
+                    yield dlt.mark.with_hints(child_rows, child_hints[table], create_table_variant=True)
+                    sync.report.add_rows(table, sum(CLEARED_MARKER not in row for row in child_rows))
         except (PermissionDeniedError, NotFoundError) as error:
             logger.warning("Skipping Ploomes table %s: %s", entity.table, error)
             sync.report.skip(entity.table, str(error))

@@ -1,0 +1,99 @@
+"""Running the Ploomes pipeline the way users do: checkpoints and resumption, --check, schema, field removal."""
+
+from __future__ import annotations
+
+import dlt
+import pytest
+
+from pipelines import ploomes_pipeline
+from sources.ploomes.entities import ENTITIES_BY_TABLE
+from tests.integration.compare import assert_same_rows
+from tests.integration.conftest import TEST_KEY
+
+CONTACTS = ENTITIES_BY_TABLE["contacts"]
+
+
+def contacts_truth(sim):
+    return list(sim.records("Contacts"))
+
+
+def test_a_run_interrupted_between_checkpoints_resumes_without_rereading(
+    run_ploomes, ploomes_sim, warehouse, monkeypatch
+):
+    real_source = ploomes_pipeline.ploomes
+    calls = []
+
+    def crash_on_second_checkpoint(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("killed")
+        return real_source(*args, **kwargs)
+
+    monkeypatch.setattr(ploomes_pipeline, "ploomes", crash_on_second_checkpoint)
+    settings = {"page_size": 20, "max_ranges_per_table": 1}
+    with pytest.raises(RuntimeError, match="killed"):
+        run_ploomes(tables=["contacts"], checkpoint_pages=4, source=settings)
+    assert warehouse.count("contacts") == 4 * 20  # the first checkpoint was committed
+
+    monkeypatch.setattr(ploomes_pipeline, "ploomes", real_source)
+    report = run_ploomes(tables=["contacts"], checkpoint_pages=4, source=settings)
+    total = len(contacts_truth(ploomes_sim))
+    assert report.tables["contacts"].rows == total - 80  # continued after the committed pages
+    assert_same_rows(contacts_truth(ploomes_sim), warehouse.rows("contacts"), "contacts", {"OtherProperties", "Tags"})
+
+
+def test_references_are_declared_for_the_relationship_graph(run_ploomes, tmp_path):
+    run_ploomes(tables=["orders", "contacts"])
+    pipeline = dlt.attach("ploomes", pipelines_dir=str(tmp_path / "pipelines"))
+    tables = pipeline.default_schema.tables
+
+    def referenced(table):
+        return {ref["referenced_table"]: ref["columns"] for ref in tables[table].get("references", [])}
+
+    assert referenced("order_products")["orders"] == ["order_id"]
+    assert referenced("order_products")["products"] == ["product_id"]
+    assert referenced("contacts")["contact_types"] == ["type_id"]
+    assert referenced("contact_phones") == {"contacts": ["contact_id"]}
+    mermaid = pipeline.default_schema.to_mermaid()
+    assert "order_products" in mermaid and "orders" in mermaid
+
+
+def test_a_removed_field_keeps_its_column_written_null(run_ploomes, ploomes_sim, warehouse):
+    run_ploomes(tables=["contacts", "custom_fields"])
+    field = next(f for f in ploomes_sim.fields("Contacts") if f.get("Dynamic") and f["Type"]["NativeType"] == "String")
+    holder = next(
+        c for c in contacts_truth(ploomes_sim) if any(i["FieldKey"] == field["Key"] for i in c["OtherProperties"])
+    )
+    column = warehouse.query(f"select columns from {warehouse.dataset}.custom_fields where key = '{field['Key']}'")[0][
+        "columns"
+    ]
+    ploomes_sim.delete_field(field["Key"])
+    ploomes_sim.update("Contacts", holder["Id"], {"Name": "Atualizado depois da remoção"})
+    run_ploomes(tables=["contacts", "custom_fields"])
+    assert column in warehouse.columns("contacts")
+    row = warehouse.query(f"select {column} from {warehouse.dataset}.contacts where id = {holder['Id']}")[0]
+    assert row[column] is None
+    others = warehouse.query(f"select count(*) as n from {warehouse.dataset}.contacts where {column} is not null")
+    assert others[0]["n"] > 0  # rows not re-read keep the value they had
+
+
+@pytest.mark.parametrize("sim_config", [{"forbidden_endpoints": ("Documents",)}])
+def test_check_lists_readable_tables_and_a_bad_key_is_one_line(ploomes_sim, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCES__PLOOMES__BASE_URL", ploomes_sim.base_url)
+    monkeypatch.setenv("SOURCES__PLOOMES__API_KEY", TEST_KEY)
+    assert ploomes_pipeline.main(["--check"]) == 0
+    out = capsys.readouterr().out
+    assert "documents" in out and "cannot read (HTTP 403)" in out
+    assert f"{len(ENTITIES_BY_TABLE) - 1} of {len(ENTITIES_BY_TABLE)} tables readable" in out
+
+    monkeypatch.setenv("SOURCES__PLOOMES__API_KEY", "wrong-key-123456")
+    assert ploomes_pipeline.main(["--check"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "sources.ploomes.api_key" in err[0] and "wrong-key-123456" not in err[0]
+
+
+def test_unknown_table_and_bad_since_are_usage_errors(capsys):
+    assert ploomes_pipeline.main(["--tables", "contacts,nope"]) == 1
+    assert "unknown table(s) in --tables: nope" in capsys.readouterr().err
+    assert ploomes_pipeline.main(["--since", "yesterdayish"]) == 2
+    assert "--since" in capsys.readouterr().err
