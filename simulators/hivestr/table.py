@@ -146,10 +146,12 @@ class Table:
     def children(self, parent_row: int) -> np.ndarray:
         """Live rows owned by `parent_row`, in row order."""
         offsets = self._child_offsets
-        rows = self._child_order[offsets[parent_row] : offsets[parent_row + 1]] if parent_row + 1 < len(offsets) else []
+        generated = parent_row + 1 < len(offsets)  # parents after the last generated child's have none
+        rows = self._child_order[offsets[parent_row] : offsets[parent_row + 1]] if generated else self._child_order[:0]
         inserted = self._inserted_children.get(parent_row)
-        rows = np.concatenate([rows, np.asarray(inserted, dtype=np.int64)]) if inserted else np.asarray(rows)
-        return rows[self._alive[rows]] if len(rows) else rows.astype(np.int64)
+        if inserted:
+            rows = np.concatenate([rows, np.asarray(inserted, dtype=np.int64)])
+        return rows[self._alive[rows]]
 
     def sibling_rank(self, row: int) -> int:
         """A generated child's place among its owner's generated children (0 for the first)."""
