@@ -34,6 +34,7 @@ DEFAULT_MEDIA_TYPES = ("DOOH", "OOH")
 HIDDEN_CLIENT_STATUSES = ("inactive",)
 DEFAULT_NOTE_TYPE = "note"
 HIDDEN_PROPOSAL_STATUSES = ("rejected",)
+SEARCHED_CLIENT_FIELDS = ("name", "email", "company_name", "cnpj", "cpf")
 
 
 def paging(params: Params) -> tuple[int, int]:
@@ -110,11 +111,8 @@ def client_rows(ds: Dataset, params: Params) -> np.ndarray:
     rows = np.flatnonzero(mask)
     search = (params.get("search") or "").strip().casefold()
     if search:
-        fields = ("name", "email", "company_name", "cnpj", "cpf")
-        rows = np.array(
-            [r for r in rows.tolist() if any(search in (table.base(r).get(f) or "").casefold() for f in fields)],
-            dtype=np.int64,
-        )
+        matches = [row for row in rows.tolist() if search in table.search_text(row, SEARCHED_CLIENT_FIELDS)]
+        rows = np.array(matches, dtype=np.int64)
     return rows
 
 

@@ -66,6 +66,7 @@ class Table:
             name: Vocabulary(col.values) for name, col in spec.columns.items() if col.kind == "category"
         }
         self.overrides: dict[int, Record] = {}
+        self._search_texts: dict[int, str] = {}
         self._build = lru_cache(maxsize=_BUILD_CACHE)(build)
         self._child_order = np.zeros(0, dtype=np.int64)
         self._child_offsets = np.zeros(1, dtype=np.int64)
@@ -117,6 +118,14 @@ class Table:
         """What the builder made of a generated row, ignoring later changes (prices frozen in past proposals)."""
         return self._build(row)
 
+    def search_text(self, row: int, fields: tuple[str, ...]) -> str:
+        """The row's `fields`, case-folded, one per line; kept until the row changes (a search reads every row)."""
+        text = self._search_texts.get(row)
+        if text is None:
+            base = self.base(row)
+            text = self._search_texts[row] = "\n".join(str(base.get(name) or "") for name in fields).casefold()
+        return text
+
     def value(self, row: int, name: str) -> Any:
         """One field as the API shows it: a ref as the target's id, an instant as text."""
         column = self.spec.columns.get(name)
@@ -166,6 +175,7 @@ class Table:
 
     def set_base(self, row: int, base: Record) -> None:
         self.overrides[row] = base
+        self._search_texts.pop(row, None)
 
     def append(self, raw: dict[str, int], base: Record) -> int:
         if self.size == len(self._alive):
@@ -183,6 +193,7 @@ class Table:
     def kill(self, row: int) -> None:
         self._alive[row] = False
         self.overrides.pop(row, None)
+        self._search_texts.pop(row, None)
 
     def _grow(self) -> None:
         capacity = max(16, len(self._alive) * 2)
