@@ -8,7 +8,14 @@ from datetime import datetime, timezone
 
 from simulators.core.config import add_common_arguments, common_options
 from simulators.core.server import serve_foreground
-from simulators.hivestr.config import API_PREFIX, DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_PORT, HivestrConfig
+from simulators.hivestr.config import (
+    API_PREFIX,
+    DEFAULT_API_KEY,
+    DEFAULT_API_SECRET,
+    DEFAULT_PORT,
+    PLANS,
+    HivestrConfig,
+)
 from simulators.hivestr.simulator import HivestrSimulator
 
 
@@ -37,7 +44,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="API_KEY:API_SECRET",
         help=f"valid credentials (repeatable; default {DEFAULT_API_KEY}:{DEFAULT_API_SECRET})",
     )
-    parser.add_argument("--requests-per-hour", type=int, default=1000, help="budget per api_key; 0 = unlimited")
+    parser.add_argument(
+        "--plan", choices=sorted(PLANS), default="basic", help="the hourly budget of a plan (default basic: 1000)"
+    )
+    parser.add_argument("--requests-per-hour", type=int, help="budget per api_key, overriding --plan; 0 = unlimited")
     parser.add_argument("--rate-window", type=float, default=3600.0, help="seconds of the budget's fixed window")
     parser.add_argument("--token-ttl", type=float, default=3600.0, help="access token lifetime in seconds")
     parser.add_argument(
@@ -52,7 +62,7 @@ def config_from_args(args: argparse.Namespace) -> HivestrConfig:
         scale=args.scale,
         seed=args.seed,
         credentials=tuple(args.credential) or ((DEFAULT_API_KEY, DEFAULT_API_SECRET),),
-        requests_per_hour=args.requests_per_hour or None,
+        requests_per_hour=PLANS[args.plan] if args.requests_per_hour is None else args.requests_per_hour or None,
         rate_window_seconds=args.rate_window,
         token_ttl_seconds=args.token_ttl,
         data_end=args.data_end,

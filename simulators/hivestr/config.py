@@ -13,6 +13,8 @@ DEFAULT_API_KEY = "hvstr_demo_0f3c9a7e5b21"
 DEFAULT_API_SECRET = "secret_demo_6d2b8e41c9f07a35"
 DEFAULT_PORT = 8012
 API_PREFIX = "/api/v1"
+# Requests per hour per api_key on each plan (the doc's rate limiting section); None: unlimited.
+PLANS: dict[str, int | None] = {"basic": 1000, "professional": 5000, "enterprise": None}
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,7 @@ class HivestrConfig(SimulatorConfig):
     scale: int = 300  # number of clients; inventory, notes, proposals, deals and tasks are proportional
     seed: int = 7
     credentials: tuple[tuple[str, str], ...] = ((DEFAULT_API_KEY, DEFAULT_API_SECRET),)  # (api_key, api_secret)
-    requests_per_hour: int | None = 1000  # per api_key, token requests included (basic plan); None: enterprise
+    requests_per_hour: int | None = PLANS["basic"]  # per api_key, token requests included; None: unlimited
     rate_window_seconds: float = 3600.0  # the budget's fixed window (tests shrink it)
     token_ttl_seconds: float = 3600.0  # access tokens' lifetime (expires_in)
     jwt_secret: str | None = None  # HS256 key of the access tokens; derived from the seed when None

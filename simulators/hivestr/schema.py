@@ -48,8 +48,8 @@ class Column:
     set_null_on_delete: bool = False  # ref: deleting the target clears it (otherwise the reference dangles)
 
 
-def _category(values: tuple[Any, ...], open: bool = False) -> Column:
-    return Column("category", values, open=open)
+def _category(values: tuple[Any, ...], any_value: bool = False) -> Column:
+    return Column("category", values, open=any_value)
 
 
 def _ref(target: str, set_null_on_delete: bool = False) -> Column:
@@ -90,8 +90,8 @@ SPECS: dict[str, Spec] = {spec.name: spec for spec in (
         "total_daily_insertions discounted_price discount_percentage negotiation_margin_percentage created_at "
         "updated_at",
         {
-            "media_type": _category(MEDIA_TYPES), "city": _category(CITY_NAMES, open=True),
-            "state": _category(UFS, open=True), "is_active": _category(BOOLEANS), **DATED,
+            "media_type": _category(MEDIA_TYPES), "city": _category(CITY_NAMES, any_value=True),
+            "state": _category(UFS, any_value=True), "is_active": _category(BOOLEANS), **DATED,
         },
         required=("name", "media_type"),
         defaults={"is_active": True, "is_occupied": False, "discount_percentage": 0,

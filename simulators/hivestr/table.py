@@ -8,6 +8,7 @@ so row order is list order (created_at, then row): stable while a client pages.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
@@ -139,10 +140,11 @@ class Table:
         return None if raw == NO_ROW else self._codec.encode(column.target or "", raw)
 
     def record(self, row: int) -> Record:
+        """A fresh copy: callers may change it without touching the stored or cached record."""
         base = self.base(row)
         columns = self.spec.columns
         return {
-            name: self.value(row, name) if name in columns or name == "id" else base.get(name)
+            name: self.value(row, name) if name in columns or name == "id" else _copied(base.get(name))
             for name in self.spec.fields
         }
 
@@ -199,6 +201,11 @@ class Table:
         capacity = max(16, len(self._alive) * 2)
         self._alive = _resized(self._alive, capacity)
         self._arrays = {name: _resized(array, capacity) for name, array in self._arrays.items()}
+
+
+def _copied(value: Any) -> Any:
+    """Lists and objects inside a record (run_days, face_details) are copied; scalars are immutable."""
+    return copy.deepcopy(value) if isinstance(value, (list, dict)) else value
 
 
 def _resized(array: np.ndarray, capacity: int) -> np.ndarray:

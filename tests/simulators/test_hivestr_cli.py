@@ -37,6 +37,12 @@ def test_every_flag_reaches_the_config():
     assert sim.counts()["clients"] == 60 and sim.api_key == "k1"
 
 
+def test_plans_set_the_hourly_budget_unless_it_is_given():
+    assert config_from_args(parse_args(["--plan", "professional"])).requests_per_hour == 5000
+    assert config_from_args(parse_args(["--plan", "enterprise"])).requests_per_hour is None
+    assert config_from_args(parse_args(["--plan", "enterprise", "--requests-per-hour", "10"])).requests_per_hour == 10
+
+
 def test_a_credential_needs_key_and_secret():
     with pytest.raises(SystemExit):
         parse_args(["--credential", "only-a-key"])
