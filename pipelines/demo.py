@@ -1,7 +1,8 @@
-"""`make demo`: a Ploomes account simulated on loopback, loaded into warehouse.duckdb, changed, and loaded again.
+"""`make demo`: Ploomes and Hivestr accounts simulated on loopback, loaded into warehouse.duckdb, changed, and
+loaded again to show the incremental load.
 
-The demo writes to its own pipeline and dataset (`ploomes_demo`), so it never mixes simulated rows or cursors
-with a real account's `ploomes` dataset in the same warehouse file.
+The demo writes to its own pipelines and datasets (`ploomes_demo`, `hivestr_demo`), so it never mixes simulated rows
+or cursors with a real account's `ploomes` or `hivestr` datasets in the same warehouse file.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ if __package__ in (None, ""):
 
 import duckdb
 
+from pipelines import hivestr_pipeline, ploomes_pipeline
 from pipelines.common import DEFAULT_DUCKDB, RunOptions, summary
-from pipelines.ploomes_pipeline import run_pipeline
+from simulators.hivestr import HivestrConfig, HivestrSimulator
 from simulators.ploomes import PloomesConfig, PloomesSimulator
 
 DEMO_KEY = "demo-user-key"
 DATASET = "ploomes_demo"
+HIVESTR_DATASET = "hivestr_demo"
 # The real API allows 120 requests/minute; the demo runs at 5x with light latency so it takes seconds, not minutes.
 DEMO_RATE = 600
 
@@ -41,7 +44,17 @@ EXAMPLE_QUERIES = {
 }
 
 
-def _run(label: str, options: RunOptions) -> None:
+HIVESTR_QUERIES = {
+    "Hivestr: approved proposal value by media type (R$, from centavos)": f"""
+        select i.media_type, count(distinct p.id) as proposals, sum(pi.final_price) / 100.0 as reais
+        from {HIVESTR_DATASET}.proposal_items pi
+        join {HIVESTR_DATASET}.proposals p on p.id = pi.proposal_id
+        join {HIVESTR_DATASET}.inventory i on i.id = pi.vehicle_id
+        where p.status = 'approved' group by all order by reais desc""",
+}
+
+
+def _run(label: str, options: RunOptions, run_pipeline=ploomes_pipeline.run_pipeline) -> None:
     started = time.monotonic()
     report = run_pipeline(options)
     print(f"\n== {label} ==")
@@ -58,7 +71,7 @@ def _show(title: str, sql: str, path: Path) -> None:
         print(" | ".join("" if v is None else str(v) for v in row))
 
 
-def main() -> int:
+def ploomes_demo() -> None:
     sim = PloomesSimulator(
         PloomesConfig(scale=2000, seed=7, api_keys=(DEMO_KEY,), rate_limit_per_minute=DEMO_RATE, latency=0.05)
     )
@@ -71,7 +84,7 @@ def main() -> int:
             progress=False,
             extra={"api_key": DEMO_KEY, "base_url": base_url, "rate_limit_per_minute": DEMO_RATE},
         )
-        _run("First load: the whole account", options)
+        _run("Ploomes first load: the whole account", options)
 
         contacts = list(sim.records("Contacts"))[:3]
         for contact in contacts:
@@ -80,7 +93,7 @@ def main() -> int:
         print(f"\nChanged in the simulator: renamed contacts {[c['Id'] for c in contacts]}, new deal {new_deal['Id']}")
 
         options.full_refresh = False
-        _run("Second load: only what changed", options)
+        _run("Ploomes second load: only what changed", options)
 
         ids = ", ".join(str(c["Id"]) for c in contacts)
         _show(
@@ -93,6 +106,34 @@ def main() -> int:
         )
         for title, sql in EXAMPLE_QUERIES.items():
             _show(title, sql, DEFAULT_DUCKDB)
+
+
+def hivestr_demo() -> None:
+    # 100 clients: both loads fit in the basic plan's 1,000 requests an hour that the simulator enforces
+    sim = HivestrSimulator(HivestrConfig(scale=100, seed=7, latency=0.02))
+    with sim.serve() as base_url:
+        print(f"\nHivestr simulator on {base_url}")
+        options = RunOptions(
+            pipeline_name=HIVESTR_DATASET,
+            full_refresh=True,
+            progress=False,
+            extra={"api_key": sim.api_key, "api_secret": sim.api_secret, "base_url": base_url},
+        )
+        _run("Hivestr first load", options, hivestr_pipeline.run_pipeline)
+        client = next(iter(sim.records("clients")))
+        sim.insert("notes", {"client_id": client["id"], "content": "Cliente pediu nova proposta", "note_type": "note"})
+        task = next(iter(sim.records("tasks")))
+        sim.delete("tasks", task["id"])
+        print(f"\nChanged in the simulator: a note for client {client['id']}, task {task['id']} deleted")
+        options.full_refresh = False
+        _run("Hivestr second load: only changed parents' children are read", options, hivestr_pipeline.run_pipeline)
+        for title, sql in HIVESTR_QUERIES.items():
+            _show(title, sql, DEFAULT_DUCKDB)
+
+
+def main() -> int:
+    ploomes_demo()
+    hivestr_demo()
     print(
         f"\nExplore it yourself: .venv/bin/python -c \"import duckdb; duckdb.connect('{DEFAULT_DUCKDB.name}')"
         f".sql('show all tables').show()\"  or  .venv/bin/dlt pipeline {DATASET} info"
