@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from simulators.hivestr import HivestrSimulator
-from tests.simulators.test_hivestr_auth import FakeClock, Hivestr, make_sim
+from tests.simulators.test_hivestr_sim_tokens import FakeClock, Hivestr, make_sim
 
 NOW = "2026-06-01T10:00:00Z"  # the FakeClock's start
 

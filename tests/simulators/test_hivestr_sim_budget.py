@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from simulators.core.faults import DroppedConnection
-from tests.simulators.test_hivestr_auth import KEY, SECRET, FakeClock, Hivestr, make_sim
+from tests.simulators.test_hivestr_sim_tokens import KEY, SECRET, FakeClock, Hivestr, make_sim
 
 HOUR_START = 1_780_020_000.0  # 2026-05-29T02:00:00Z, a whole hour: windows start here
 

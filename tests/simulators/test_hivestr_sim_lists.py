@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from simulators.hivestr import HivestrSimulator
-from tests.simulators.test_hivestr_auth import Hivestr, make_sim
+from tests.simulators.test_hivestr_sim_tokens import Hivestr, make_sim
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 
 from simulators.hivestr import HivestrSimulator
 from simulators.hivestr.schema import STAGE_PROPOSAL_STATUS, UFS
-from tests.simulators.test_hivestr_auth import Hivestr, make_sim
+from tests.simulators.test_hivestr_sim_tokens import Hivestr, make_sim
 
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

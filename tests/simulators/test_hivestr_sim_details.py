@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from simulators.hivestr import HivestrSimulator
-from tests.simulators.test_hivestr_auth import START, FakeClock, Hivestr, make_sim
+from tests.simulators.test_hivestr_sim_tokens import START, FakeClock, Hivestr, make_sim
 
 
 @pytest.fixture(scope="module")
