@@ -46,6 +46,7 @@ class RunOptions:
     tables: list[str] | None = None
     full_refresh: bool = False
     since: str | None = None
+    sweep_deletions: bool = False  # False: the source's `sweep_deletions` setting decides
     check: bool = False
     debug: bool = False
     pipelines_dir: str | None = None
@@ -54,6 +55,13 @@ class RunOptions:
     checkpoint_pages: int = CHECKPOINT_PAGES
     progress: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def source_settings(self) -> dict[str, Any]:
+        """`extra`, with the deletion sweep forced on by --sweep-deletions, or off for --full-refresh (the tables
+        are dropped and reloaded: nothing is left to compare)."""
+        if self.full_refresh:
+            return {**self.extra, "sweep_deletions": False}
+        return {**self.extra, "sweep_deletions": True} if self.sweep_deletions else dict(self.extra)
 
 
 def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
@@ -66,6 +74,11 @@ def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
     parser.add_argument("--tables", help="comma-separated tables to load (default: all)")
     parser.add_argument("--full-refresh", action="store_true", help="drop the tables and their cursors, reload all")
     parser.add_argument("--since", help="re-read records updated since this date (YYYY-MM-DD or ISO date-time)")
+    parser.add_argument(
+        "--sweep-deletions",
+        action="store_true",
+        help="also find records deleted in the CRM and mark (or delete) their rows; see README 'Deletions'",
+    )
     parser.add_argument("--check", action="store_true", help="verify the credentials, list readable tables, exit")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     args = parser.parse_args(argv)
@@ -75,6 +88,7 @@ def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
         tables=[t.strip() for t in args.tables.split(",") if t.strip()] if args.tables else None,
         full_refresh=args.full_refresh,
         since=args.since,
+        sweep_deletions=args.sweep_deletions,
         check=args.check,
         debug=args.debug,
     )

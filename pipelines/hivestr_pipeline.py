@@ -73,7 +73,7 @@ def run_pipeline(options: RunOptions) -> SyncReport:
             report=report,
             # a checkpoint "page" here is one parent whose children were read: one request, or a few
             max_details_per_run=options.checkpoint_pages,
-            **options.extra,
+            **options.source_settings(),
         )
 
     with Progress(report) if options.progress else contextlib.nullcontext():

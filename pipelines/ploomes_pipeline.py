@@ -25,6 +25,7 @@ from pipelines.common import (
     run_until_complete,
     summary,
 )
+from sources.deletions import LoadedRows
 from sources.ploomes import ALL_TABLES, check_access, ploomes
 from sources.report import SyncReport
 
@@ -62,7 +63,8 @@ def run_pipeline(options: RunOptions) -> SyncReport:
             report=report,
             since=options.since if first else None,
             max_pages_per_run=options.checkpoint_pages,
-            **options.extra,
+            warehouse=LoadedRows(pipeline),
+            **options.source_settings(),
         )
 
     with Progress(report) if options.progress else contextlib.nullcontext():

@@ -36,12 +36,14 @@ def references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def child_table_hints(table: str, parent_key: str, refs: dict[str, str]) -> Any:
+def child_table_hints(
+    table: str, parent_key: str, refs: dict[str, str], columns: dict[str, dict[str, Any]] | None = None
+) -> Any:
     return dlt.mark.make_hints(
         table_name=table,
         write_disposition="merge",
         primary_key="id",
         merge_key=parent_key,
-        columns={CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True}},
+        columns={CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True}, **(columns or {})},
         references=references(refs),
     )

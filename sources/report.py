@@ -15,6 +15,8 @@ class TableReport:
     skipped: str | None = None  # why the account could not read this table
     resumable: bool = False  # stopped at the page limit; the next run continues it
     out_of_budget: bool = False  # stopped because the API's request budget ran out; a later run continues it
+    swept: bool = False  # its deletion sweep ran in this pipeline run (once, whatever the checkpoints)
+    deleted: int = 0  # rows the sweep found deleted in the source
 
 
 @dataclass
@@ -48,6 +50,17 @@ class SyncReport:
         with self._lock:
             self._table(table).out_of_budget = True
             self.resume_at = resume_at if self.resume_at is None else max(self.resume_at, resume_at)
+
+    def claim_sweep(self, table: str) -> bool:
+        """True the first time a table asks during this run: checkpoints after it must not sweep (and pay) again."""
+        with self._lock:
+            table_report = self._table(table)
+            claimed, table_report.swept = not table_report.swept, True
+            return claimed
+
+    def add_deleted(self, table: str, rows: int) -> None:
+        with self._lock:
+            self._table(table).deleted += rows
 
     def attach_client(self, client: Any) -> None:
         with self._lock:

@@ -267,6 +267,12 @@ class Dataset:
             table = self._writable(endpoint)
             table.delete(table.row_of(int(record_id)))
 
+    def restore(self, endpoint: str, record_id: int | str) -> Record:
+        """Bring a deleted record back, as from Ploomes' trash: like any change, it bumps LastUpdateDate."""
+        with self.lock:
+            self._writable(endpoint).revive(int(record_id))
+            return self.update(endpoint, record_id, {})
+
     def _apply(self, table: Table, record: Record, changes: dict[str, Any]) -> None:
         entity = table.entity
         unknown = set(changes) - set(entity.all_fields)

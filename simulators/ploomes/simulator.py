@@ -99,6 +99,10 @@ class PloomesSimulator:
     def delete(self, endpoint: str, record_id: int | str) -> None:
         self.dataset.delete(endpoint.lstrip("/"), record_id)
 
+    def restore(self, endpoint: str, record_id: int | str) -> Record:
+        """Undo delete() (the record as generated, LastUpdateDate bumped)."""
+        return self.dataset.restore(endpoint.lstrip("/"), record_id)
+
     # --- custom fields ------------------------------------------------------------------------------------------
     def fields(self, entity: int | str | None = None) -> list[Record]:
         """The /Fields records (with Type and OptionsTable), optionally of one entity ("Contacts" or EntityId)."""

@@ -118,6 +118,15 @@ class Table:
         self.overrides.pop(row, None)
         self.deleted += 1
 
+    def revive(self, record_id: int) -> int:
+        """Make a deleted record live again (its content as generated: the changes made before deletion are gone)."""
+        row = int(np.searchsorted(self.ids, record_id))
+        if row >= self.size or self._ids[row] != record_id or self._alive[row]:
+            raise KeyError(f"{self.entity.endpoint} has no deleted record with Id {record_id}")
+        self._alive[row] = True
+        self.deleted -= 1
+        return row
+
     def _grow(self) -> None:
         capacity = max(16, len(self._ids) * 2)
         self._ids = _resized(self._ids, capacity)

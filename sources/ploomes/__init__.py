@@ -12,6 +12,7 @@ from dlt.common.configuration.inject import with_config
 from dlt.sources import DltResource
 
 from sources.children import CLEARED_MARKER, child_table_hints, references
+from sources.deletions import DELETED_AT_HINT, ChildTable, LoadedRows, ParentHints, Sweep, check_mode
 from sources.http import NotFoundError, PermissionDeniedError
 from sources.report import SyncReport
 
@@ -40,15 +41,22 @@ def ploomes(
     max_pages_per_run: int = settings.MAX_PAGES_PER_RUN,
     max_attempts: int = 6,
     max_retry_wait_seconds: float = 300.0,
+    deletions: str = settings.DELETIONS,
+    sweep_deletions: bool = settings.SWEEP_DELETIONS,
     since: str | None = None,
     tables: Sequence[str] | None = None,
     report: Any = None,
+    warehouse: LoadedRows | None = None,
 ) -> list[DltResource]:
     """All Ploomes tables (or `tables`), read with one client whose rate limit every table shares.
 
     `since` re-reads every record updated since that date, whatever the saved cursor says (merged, not
     duplicated). `report` (a `sources.report.SyncReport`) collects rows, requests and skipped tables.
+    `sweep_deletions` lists every `Id` of each incremental table (one request per 300 rows) and marks the rows whose
+    record is gone, as `deletions` says ("soft": `_deleted_at`; "hard": delete); see sources/deletions.py. It
+    compares with what `warehouse` holds (default: the pipeline current when the source is created).
     """
+    mode = check_mode(deletions, "sources.ploomes.deletions")
     client = build_client(
         api_key,
         base_url,
@@ -69,6 +77,7 @@ def ploomes(
         window_end=pendulum.now("UTC"),
         max_ranges=max_ranges_per_table,
         max_pages=max_pages_per_run or None,
+        sweep=Sweep(mode, warehouse or LoadedRows(dlt.current.pipeline())) if sweep_deletions else None,
     )
     selected = _select(tables)
     catalog = FieldCatalog(lambda: sync.read_all("/Fields", expand=("Type",), table=CUSTOM_FIELDS_TABLE))
@@ -108,6 +117,7 @@ class _Sync:
         window_end,
         max_ranges,
         max_pages,
+        sweep,
     ):
         self.client = client
         self.ignore_watermark = ignore_watermark
@@ -118,9 +128,14 @@ class _Sync:
         self.window_end = window_end
         self.max_ranges = max_ranges
         self.max_pages = max_pages
+        self.sweep: Sweep | None = sweep
 
-    def read_all(self, path: str, *, table: str, expand: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-        reader = KeysetReader(self.client.get_json, Query(path, expand=expand, page_size=self.page_size), {}, 1)
+    def read_all(
+        self, path: str, *, table: str, expand: tuple[str, ...] = (), select: tuple[str, ...] = ()
+    ) -> list[dict[str, Any]]:
+        """Every row of `path`, one range: `ceil(rows / page_size)` requests (one for an empty table)."""
+        query = Query(path, expand=expand, select=select, page_size=self.page_size)
+        reader = KeysetReader(self.client.get_json, query, {}, 1)
         try:
             return [row for page in reader.pages() for row in page]
         finally:
@@ -134,16 +149,18 @@ def _odata_time(moment: pendulum.DateTime) -> str:
 def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> DltResource:
     # Every table this resource writes is a table variant with its own hints: a variant copies the resource's
     # hints, so columns or references declared on the resource would leak into the child tables.
-    json_columns = {snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)}
+    fixed_columns = {snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)}
+    if entity.incremental:
+        fixed_columns.update(DELETED_AT_HINT)
     child_hints = {
         child.table: child_table_hints(
-            child.table, child.parent_key, {child.parent_key: entity.table, **child.references}
+            child.table, child.parent_key, {child.parent_key: entity.table, **child.references}, DELETED_AT_HINT
         )
         for child in entity.children
     }
 
-    def parent_hints(mapper: CustomFieldMapper | None) -> Any:
-        columns = {**json_columns, **(mapper.column_hints() if mapper else {})}
+    def parent_hints(mapper: CustomFieldMapper | None, extra: dict[str, Any] | None = None) -> Any:
+        columns = {**fixed_columns, **(mapper.column_hints() if mapper else {}), **(extra or {})}
         return dlt.mark.make_hints(table_name=entity.table, columns=columns, references=references(entity.references))
 
     @dlt.resource(
@@ -180,10 +197,21 @@ def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> D
             if entity.fields_entity_id is not None and mapper is None:
                 registry.mapper(entity.table, entity.fields_entity_id, ())
             registry.settle(entity.table)
-        if entity.incremental:
-            _finish_window(entity, sync, state, progress)
+        if entity.incremental and _finish_window(entity, sync, state, progress):
+            children = [ChildTable(c.table, c.parent_key, child_hints[c.table]) for c in entity.children]
+            yield from _sweep(entity, sync, lambda extra: parent_hints(mapper, extra), children)
 
     return read_table
+
+
+def _sweep(entity: Entity, sync: _Sync, parent_hints: ParentHints, children: list[ChildTable]) -> Iterator[Any]:
+    """Once per pipeline run, after the table's window is complete: mark rows whose record left Ploomes."""
+    if sync.sweep is None or not sync.report.claim_sweep(entity.table):
+        return
+    listed = sync.read_all(entity.path, table=entity.table, select=("Id",))
+    gone = sync.sweep.vanished(entity.table, (row["Id"] for row in listed))
+    yield from sync.sweep.items(entity.table, gone, parent_hints, children)
+    sync.report.add_deleted(entity.table, len(gone))
 
 
 def _plan(entity: Entity, sync: _Sync, state: dict[str, Any]) -> tuple[Query, dict[str, Any]]:
@@ -203,12 +231,14 @@ def _plan(entity: Entity, sync: _Sync, state: dict[str, Any]) -> tuple[Query, di
     return Query(entity.path, filter=window, expand=entity.expands, page_size=sync.page_size), pending["progress"]
 
 
-def _finish_window(entity: Entity, sync: _Sync, state: dict[str, Any], progress: dict[str, Any]) -> None:
+def _finish_window(entity: Entity, sync: _Sync, state: dict[str, Any], progress: dict[str, Any]) -> bool:
+    """Move the watermark when the window was read to its end (True); else the next checkpoint resumes it."""
     ranges = progress.get("ranges")
     if ranges is not None and all(r.get("done") for r in ranges):
         state["watermark"] = state.pop("pending")["end"]
-    else:
-        sync.report.mark_resumable(entity.table)
+        return True
+    sync.report.mark_resumable(entity.table)
+    return False
 
 
 def _flatten_page(entity: Entity, page: list[dict[str, Any]], mapper) -> tuple[list, dict[str, list]]:
