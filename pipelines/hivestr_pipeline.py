@@ -29,6 +29,7 @@ from pipelines.common import (
     run_until_complete,
     summary,
 )
+from sources.deletions import LoadedRows
 from sources.hivestr import ALL_TABLES, check_access, hivestr
 from sources.report import SyncReport
 
@@ -73,6 +74,7 @@ def run_pipeline(options: RunOptions) -> SyncReport:
             report=report,
             # a checkpoint "page" here is one parent whose children were read: one request, or a few
             max_details_per_run=options.checkpoint_pages,
+            warehouse=LoadedRows(pipeline),
             **options.source_settings(),
         )
 

@@ -112,7 +112,8 @@ class Sweep:
     def vanished(self, table: str, listed: Iterable[Any]) -> list[Any]:
         """Ids the warehouse holds (unmarked ones, in soft mode) that the complete listing `listed` lacks."""
         held = self.loaded.ids(table, unmarked_only=self.mode == "soft")
-        return sorted(held - set(listed))
+        listed_keys = {str(i) for i in listed}  # Hivestr's listing keeps ids as text
+        return sorted(i for i in held if str(i) not in listed_keys)
 
     def items(
         self, table: str, gone: Sequence[Any], parent_hints: ParentHints, children: Sequence[ChildTable]

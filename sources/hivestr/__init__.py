@@ -16,6 +16,7 @@ from dlt.common.configuration.inject import with_config
 from dlt.sources import DltResource
 
 from sources.children import references
+from sources.deletions import LoadedRows, Sweep, check_mode
 from sources.http import SYSTEM_CLOCK, ApiClient, Clock, NotFoundError, PermissionDeniedError
 from sources.report import SyncReport
 
@@ -40,8 +41,11 @@ def hivestr(
     max_retry_wait_seconds: float = settings.MAX_RETRY_WAIT_SECONDS,
     token_renew_margin_seconds: float = settings.TOKEN_RENEW_MARGIN_SECONDS,
     max_details_per_run: int = settings.MAX_DETAILS_PER_RUN,
+    deletions: str = settings.DELETIONS,
+    sweep_deletions: bool = settings.SWEEP_DELETIONS,
     tables: Sequence[str] | None = None,
     report: Any = None,
+    warehouse: LoadedRows | None = None,
     transport: httpx.BaseTransport | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> list[DltResource]:
@@ -49,8 +53,11 @@ def hivestr(
 
     `report` (a `sources.report.SyncReport`) collects rows, requests, skipped tables and, when the budget ran out,
     `resume_at`. `transport` and `clock` replace the network and time (tests point them at fakes; `base_url` may be
-    http on loopback, for a simulator).
+    http on loopback, for a simulator). `sweep_deletions` marks the rows of records a complete listing no longer
+    returns, as `deletions` says ("soft": `_deleted_at`; "hard": delete), comparing with what `warehouse` holds
+    (default: the pipeline current when the source is created); see sources/deletions.py.
     """
+    mode = check_mode(deletions, "sources.hivestr.deletions")
     client = build_client(
         api_key,
         api_secret,
@@ -65,7 +72,13 @@ def hivestr(
     )
     report = report if report is not None else SyncReport()
     report.attach_client(client)
-    run = Run(client=client, report=report, page_size=settings.PAGE_SIZE, max_details=max_details_per_run)
+    run = Run(
+        client=client,
+        report=report,
+        page_size=settings.PAGE_SIZE,
+        max_details=max_details_per_run,
+        sweep=Sweep(mode, warehouse or LoadedRows(dlt.current.pipeline())) if sweep_deletions else None,
+    )
     return [_resource(entity, run) for entity in _select(tables)]
 
 

@@ -74,6 +74,7 @@ class Entity:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     references: dict[str, str] = field(default_factory=dict)
     child: Child | None = None
+    detail: str | None = None  # one record, with `{id}`: a 404 there confirms a record missing from the list is gone
     # A short list read in one request and mirrored as is: rows no longer listed are deleted.
     snapshot: bool = False
 
@@ -89,6 +90,7 @@ ENTITIES: tuple[Entity, ...] = (
     Entity(
         "inventory",
         "/public/inventory/list",
+        detail="/public/inventory/{id}",
         params={"media_type": "all", "is_active": "all"},
         columns=column_types(
             money=("base_price", "unit_price", "discounted_price"),
@@ -107,6 +109,7 @@ ENTITIES: tuple[Entity, ...] = (
     Entity(
         "clients",
         "/public/clients",
+        detail="/public/clients/{id}",
         params={"status": "all"},
         columns=column_types(timestamps=_CREATED_UPDATED),
         child=Child(
@@ -121,6 +124,7 @@ ENTITIES: tuple[Entity, ...] = (
     Entity(
         "proposals",
         "/public/proposals",
+        detail="/public/proposals/{id}",
         params={"status": "all"},
         change_marker=None,  # list rows carry no updated_at
         nested=_CLIENT,
@@ -146,6 +150,7 @@ ENTITIES: tuple[Entity, ...] = (
     Entity(
         "pipeline_deals",
         "/public/pipeline/deals",
+        detail="/public/pipeline/deals/{id}",
         # tasks_summary changes when a task is added, completed or falls due, whether or not updated_at moves
         change_marker=None,
         nested={

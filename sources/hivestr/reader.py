@@ -17,6 +17,7 @@ from typing import Any
 import dlt
 
 from sources.children import CLEARED_MARKER, child_table_hints, references
+from sources.deletions import DELETED_AT_HINT, ChildTable, Sweep
 from sources.http import ApiClient, InvalidResponseError, NotFoundError, PermissionDeniedError, RateLimitExhausted
 from sources.report import SyncReport
 
@@ -35,6 +36,7 @@ class Run:
     report: SyncReport
     page_size: int
     max_details: int  # parents whose children one table reads before it stops for a checkpoint; 0: no limit
+    sweep: Sweep | None = None  # marks rows of parents that a complete listing no longer returns
 
     def get_json_for(self, table: str) -> GetJson:
         """client.get_json, counted in the report under `table` (one per call that returned)."""
@@ -69,15 +71,13 @@ class ParentTableReader:
         self._child_json = run.get_json_for(self._child.table)
         # Both tables get their hints as table variants: plain with_hints would rename the resource's own table,
         # and a variant starts from the resource's hints, which are therefore kept to what both tables share.
-        self._parent_hints = dlt.mark.make_hints(
-            table_name=entity.table, columns=entity.columns, references=references(entity.references)
-        )
+        self._parent_hints = self._parent_hints_with({})
         self._child_hints = child_table_hints(
             self._child.table,
             self._child.parent_key,
             {self._child.parent_key: entity.table, **self._child.references},
+            {**self._child.columns, **DELETED_AT_HINT},
         )
-        self._child_hints["columns"].update(self._child.columns)
         self._details = 0
         self._child_unreadable = False
 
@@ -120,6 +120,39 @@ class ParentTableReader:
         if first_page == 1:
             for gone in set(self._known) - listed:
                 del self._known[gone]
+            yield from self._sweep(listed)
+
+    def _parent_hints_with(self, extra: dict[str, Any]) -> Any:
+        entity = self._entity
+        columns = {**entity.columns, **DELETED_AT_HINT, **extra}
+        return dlt.mark.make_hints(table_name=entity.table, columns=columns, references=references(entity.references))
+
+    def _sweep(self, listed: set[str]) -> Iterator[Any]:
+        """After a listing that covered every page: rows of parents it lacks, once each confirmed gone (404).
+
+        The confirmation costs one request per missing parent and guards against page shifts: a record deleted
+        while the list was paged moves the next one onto a page already read, so a listing can miss a live record.
+        """
+        sweep, table = self._run.sweep, self._entity.table
+        if sweep is None or not self._run.report.claim_sweep(table):
+            return
+        gone = []
+        try:
+            for parent_id in sweep.vanished(table, listed):
+                if self._confirmed_gone(parent_id):
+                    gone.append(parent_id)
+        except RateLimitExhausted as exhausted:  # the rest is confirmed by a later run
+            self._run.report.stop_for_budget(table, exhausted.resume_at)
+        child = ChildTable(self._child.table, self._child.parent_key, self._child_hints)
+        yield from sweep.items(table, gone, self._parent_hints_with, [child])
+        self._run.report.add_deleted(table, len(gone))
+
+    def _confirmed_gone(self, parent_id: Any) -> bool:
+        try:
+            self._list_json(self._entity.detail.format(id=parent_id), {})
+        except NotFoundError:
+            return True
+        return False
 
     def _add(self, batch: _Batch, record: Row, parent_id: str, current: str) -> None:
         """Read the record's children into the batch; a parent that vanished meanwhile is left for the next run."""

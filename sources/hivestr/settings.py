@@ -9,6 +9,10 @@ MAX_RETRY_WAIT_SECONDS = 300.0  # backoff budget of one request failing with 5xx
 # Renew the token this long before it expires (the vendor's own example renews 10 minutes early).
 TOKEN_RENEW_MARGIN_SECONDS = 600.0
 PAGE_SIZE = 100  # the API's maximum `limit`
+# Parents missing from a listing that covered every page are deleted ones: marking them costs no list request, only
+# one detail request per missing parent (to confirm the 404), so the sweep is on by default.
+SWEEP_DELETIONS = True
+DELETIONS = "soft"  # "soft": rows of deleted records get `_deleted_at`; "hard": they are deleted
 MAX_DETAILS_PER_RUN = 0  # 0: no limit; N: a table commits after N parents' children and continues in a new run
 
 SETTING_HINTS = {
