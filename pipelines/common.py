@@ -187,6 +187,8 @@ def summary(report: SyncReport, elapsed: float) -> str:
         note = f"skipped: {table.skipped}" if table.skipped else ("will resume" if table.resumable else "")
         if table.out_of_budget:
             note = "stopped: request budget spent"
+        elif table.deleted:
+            note = f"{table.deleted:,} deleted in the CRM"
         lines.append(f"{name:<32} {table.rows:>10,} {table.requests:>9}  {note}")
     total_rows = sum(t.rows for t in report.tables.values())
     stats = report.client_totals()

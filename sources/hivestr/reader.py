@@ -143,6 +143,8 @@ class ParentTableReader:
                     gone.append(parent_id)
         except RateLimitExhausted as exhausted:  # the rest is confirmed by a later run
             self._run.report.stop_for_budget(table, exhausted.resume_at)
+        except PermissionDeniedError as error:
+            logger.warning("Hivestr table %s: cannot confirm deletions (%s); rows left as they are", table, error)
         child = ChildTable(self._child.table, self._child.parent_key, self._child_hints)
         yield from sweep.items(table, gone, self._parent_hints_with, [child])
         self._run.report.add_deleted(table, len(gone))
