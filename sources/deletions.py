@@ -45,17 +45,23 @@ def check_mode(mode: str, setting: str) -> str:
 class LoadedRows:
     """What the warehouse holds of a table, read through the dlt pipeline that loads it.
 
-    Resolve the pipeline in the thread that creates it: dlt's notion of the current pipeline is per thread, and the
-    resources read in a thread pool.
+    Create it before the run, in the thread that creates the pipeline: dlt's notion of the current pipeline is per
+    thread (the resources read in a thread pool), and the schema it keeps is the one of the loads so far (during the
+    run, dlt changes the pipeline's schema as it extracts).
     """
 
     def __init__(self, pipeline: dlt.Pipeline):
         self._pipeline = pipeline
+        self._schema = pipeline.default_schema.clone() if pipeline.default_schema_name else None
         self._lock = threading.Lock()  # table threads share one destination; DuckDB wants one reader at a time
 
     def ids(self, table: str, *, unmarked_only: bool) -> set[Any]:
-        where = f"{DELETED_AT} is null" if unmarked_only else None
+        # a table loaded before deletions were tracked has no `_deleted_at` yet, hence nothing marked
+        where = f"{DELETED_AT} is null" if unmarked_only and self._has_column(table, DELETED_AT) else None
         return {row["id"] for row in self._select(table, "id", where)}
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return self._schema is not None and column in self._schema.tables.get(table, {}).get("columns", {})
 
     def rows(self, table: str, column: str, values: Sequence[Any]) -> list[dict[str, Any]]:
         """The whole rows whose `column` is one of `values`, as dlt would load them again."""
@@ -67,15 +73,14 @@ class LoadedRows:
     def _select(
         self, table: str, what: str, where: str | None, column: str | None = None, values: Sequence[Any] = ()
     ) -> list[dict[str, Any]]:
-        pipeline = self._pipeline
-        schema = pipeline.default_schema if pipeline.default_schema_name else None
+        schema = self._schema
         if schema is None or table not in schema.tables:
             return []  # never loaded: nothing to compare
         json_columns = {name for name, c in schema.tables[table]["columns"].items() if c.get("data_type") == "json"}
         terms = [where] if where else []
         if column is not None:
             terms.append(f"{column} in ({', '.join(['%s'] * len(values))})")
-        with self._lock, pipeline.sql_client() as client:
+        with self._lock, self._pipeline.sql_client() as client:
             sql = f"select {what} from {client.make_qualified_table_name(table)}"
             if terms:
                 sql += " where " + " and ".join(terms)
@@ -109,10 +114,13 @@ class Sweep:
     mode: str
     loaded: LoadedRows
 
-    def vanished(self, table: str, listed: Iterable[Any]) -> list[Any]:
-        """Ids the warehouse holds (unmarked ones, in soft mode) that the complete listing `listed` lacks."""
+    def vanished(self, table: str, listed: Callable[[], Iterable[Any]]) -> list[Any]:
+        """Ids the warehouse holds (unmarked ones, in soft mode) that the complete listing `listed()` lacks; the
+        listing is not asked for when the warehouse holds nothing to compare (a first load)."""
         held = self.loaded.ids(table, unmarked_only=self.mode == "soft")
-        listed_keys = {str(i) for i in listed}  # Hivestr's listing keeps ids as text
+        if not held:
+            return []
+        listed_keys = {str(i) for i in listed()}  # Hivestr's listing keeps ids as text
         return sorted(i for i in held if str(i) not in listed_keys)
 
     def items(

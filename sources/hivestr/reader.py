@@ -138,7 +138,7 @@ class ParentTableReader:
             return
         gone = []
         try:
-            for parent_id in sweep.vanished(table, listed):
+            for parent_id in sweep.vanished(table, lambda: listed):
                 if self._confirmed_gone(parent_id):
                     gone.append(parent_id)
         except RateLimitExhausted as exhausted:  # the rest is confirmed by a later run

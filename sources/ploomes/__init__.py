@@ -208,8 +208,11 @@ def _sweep(entity: Entity, sync: _Sync, parent_hints: ParentHints, children: lis
     """Once per pipeline run, after the table's window is complete: mark rows whose record left Ploomes."""
     if sync.sweep is None or not sync.report.claim_sweep(entity.table):
         return
-    listed = sync.read_all(entity.path, table=entity.table, select=("Id",))
-    gone = sync.sweep.vanished(entity.table, (row["Id"] for row in listed))
+
+    def listed() -> list[int]:
+        return [row["Id"] for row in sync.read_all(entity.path, table=entity.table, select=("Id",))]
+
+    gone = sync.sweep.vanished(entity.table, listed)
     yield from sync.sweep.items(entity.table, gone, parent_hints, children)
     sync.report.add_deleted(entity.table, len(gone))
 
