@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -79,3 +80,29 @@ def with_password(dsn: str, password: str) -> str:
     user_at_host = parts.netloc.rsplit("@", 1)[-1]
     user = parts.username or "postgres"
     return urlunsplit(parts._replace(netloc=f"{user}:{password}@{user_at_host}"))
+
+
+@contextmanager
+def both_simulators(
+    ploomes_key: str, hivestr_key: str, hivestr_secret: str
+) -> Iterator[tuple[dict[str, str], Any, Any]]:
+    """A Ploomes and a Hivestr simulator on loopback, small and unthrottled, and the settings that reach them."""
+    from simulators.hivestr import HivestrConfig, HivestrSimulator
+    from simulators.ploomes import PloomesConfig, PloomesSimulator
+
+    ploomes = PloomesSimulator(PloomesConfig(scale=300, seed=11, api_keys=(ploomes_key,), rate_limit_per_minute=None))
+    hivestr = HivestrSimulator(
+        # every Hivestr parent costs a request for its children: 30 keep a run quick
+        HivestrConfig(scale=30, seed=5, credentials=((hivestr_key, hivestr_secret),), requests_per_hour=None)
+    )
+    with ploomes.serve() as ploomes_url, hivestr.serve() as hivestr_url:
+        settings = {
+            "SOURCES__PLOOMES__API_KEY": ploomes_key,
+            "SOURCES__PLOOMES__BASE_URL": ploomes_url,
+            "SOURCES__PLOOMES__RATE_LIMIT_PER_MINUTE": "100000",
+            "SOURCES__HIVESTR__API_KEY": hivestr_key,
+            "SOURCES__HIVESTR__API_SECRET": hivestr_secret,
+            "SOURCES__HIVESTR__BASE_URL": hivestr_url,
+            "SOURCES__HIVESTR__REQUESTS_PER_HOUR": "1000000",
+        }
+        yield settings, ploomes, hivestr
