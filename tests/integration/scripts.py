@@ -75,11 +75,12 @@ def scratch_database(dsn: str) -> Iterator[str]:
         admin.close()
 
 
-def with_password(dsn: str, password: str) -> str:
+def with_login(dsn: str, *, user: str | None = None, password: str | None = None) -> str:
+    """`dsn` with another user or password (the rest of it unchanged)."""
     parts = urlsplit(dsn)
-    user_at_host = parts.netloc.rsplit("@", 1)[-1]
-    user = parts.username or "postgres"
-    return urlunsplit(parts._replace(netloc=f"{user}:{password}@{user_at_host}"))
+    host = parts.netloc.rsplit("@", 1)[-1]
+    login = f"{user or parts.username}:{password or parts.password or ''}"
+    return urlunsplit(parts._replace(netloc=f"{login}@{host}"))
 
 
 @contextmanager

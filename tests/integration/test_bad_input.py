@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.integration.scripts import both_simulators, run_script, scratch_database, script_env
+from tests.integration.scripts import both_simulators, run_script, scratch_database, script_env, with_login
 from tests.integration.warehouse import Warehouse
 
 PLOOMES_KEY = "bad-input-ploomes-key-51d0"
@@ -156,6 +156,13 @@ CASES = {
         "hivestr", "--tables", "client", exit_code=2, what="unknown table(s)", fix="in --tables: client;"
     ),
     "hivestr since": case("hivestr", "--since", "2024-01-01", exit_code=2, what="does not apply", fix="--full-refresh"),
+    "duckdb file in a missing folder": case(
+        "ploomes",
+        "--duckdb-path",
+        "/nonexistent-crm-elt-folder/warehouse.duckdb",
+        what="could not open the duckdb warehouse (IOException",
+        fix="Check --duckdb-path",
+    ),
     "postgres down": case(
         "ploomes",
         DESTINATION__POSTGRES__CREDENTIALS="postgresql://postgres:pw@127.0.0.1:{closed_port}/test",
@@ -183,12 +190,14 @@ CASES = {
 def _run_case(params: Case, request, closed_port: int, debug: bool = False):
     loaded: Loaded = request.getfixturevalue(f"{params.destination}_loaded")
     env = dict(loaded.env)
-    unknown_user_dsn = env.get("DESTINATION__POSTGRES__CREDENTIALS", "").replace("postgres:", "nobody_here:", 1)
+    placeholders: dict[str, object] = {"closed_port": closed_port}
+    if params.destination == "postgres":
+        placeholders["dsn_of_unknown_user"] = with_login(env[POSTGRES_FIX], user="nobody_here")
     for name, value in params.settings:
         if value is None:
             env.pop(name, None)
         else:
-            env[name] = value.format(closed_port=closed_port, dsn_of_unknown_user=unknown_user_dsn)
+            env[name] = value.format(**placeholders)
     argv = [*loaded.argv, *params.argv, *(["--debug"] if debug else [])]
     return loaded, run_script(params.system, argv, env)
 

@@ -25,7 +25,7 @@ from tests.integration.scripts import (
     run_script,
     scratch_database,
     script_env,
-    with_password,
+    with_login,
 )
 from tests.integration.warehouse import Warehouse
 
@@ -113,7 +113,7 @@ def test_no_secret_in_output_traces_working_files_or_warehouse(destination, requ
         settings, ploomes, hivestr, issued = stack.enter_context(simulators())
         if destination == "postgres":
             dsn = stack.enter_context(scratch_database(request.getfixturevalue("postgres_dsn")))
-            dsn = with_password(dsn, POSTGRES_PASSWORD)
+            dsn = with_login(dsn, password=POSTGRES_PASSWORD)
             settings["DESTINATION__POSTGRES__CREDENTIALS"] = dsn
             argv = ["--destination", "postgres"]
             warehouses = [Warehouse("postgres", dataset, postgres_dsn=dsn) for dataset in ("ploomes", "hivestr")]
