@@ -16,7 +16,7 @@ from typing import Any
 
 import dlt
 import pendulum
-from dlt.common.configuration.exceptions import ConfigFieldMissingException
+from dlt.common.configuration.exceptions import ConfigFieldMissingException, LookupTrace, LookupTraces
 from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
@@ -33,6 +33,15 @@ CHECKPOINT_PAGES = 500
 # Exit code of a run stopped because the API's request budget ran out (EX_TEMPFAIL): what was read is loaded, and
 # a run after the time the summary gives continues where this one stopped.
 EXIT_BUDGET_EXHAUSTED = 75
+EXIT_USAGE = 2  # a bad command-line option, as argparse exits
+# What to fix when the warehouse cannot be opened.
+WAREHOUSE_SETTINGS = {
+    "duckdb": "--duckdb-path",
+    "postgres": (
+        "destination.postgres.credentials in .dlt/secrets.toml "
+        "(env DESTINATION__POSTGRES__CREDENTIALS=postgresql://user:password@host:port/database)"
+    ),
+}
 
 
 class UsageError(Exception):
@@ -115,7 +124,8 @@ def make_pipeline(system: str, options: RunOptions) -> dlt.Pipeline:
         destination=destination,
         dataset_name=options.dataset_name or options.pipeline_name or system,
         pipelines_dir=options.pipelines_dir,
-        progress="log" if options.progress else None,
+        # without psutil installed, system stats would print a warning on every run
+        progress=dlt.progress.log(dump_system_stats=False) if options.progress else None,
     )
 
 
@@ -210,24 +220,28 @@ def summary(report: SyncReport, elapsed: float) -> str:
 
 def root_cause(error: BaseException) -> BaseException:
     """The exception that started it, through dlt's step wrappers."""
-    seen = set()
-    while id(error) not in seen:
-        seen.add(id(error))
+    return _chain(error)[-1]
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """`error` and what caused it, outermost first, through dlt's step wrappers."""
+    chain = [error]
+    while True:
         nested = getattr(error, "exception", None) if isinstance(error, PipelineStepFailed) else None
         nested = nested or error.__cause__ or error.__context__
-        if nested is None:
-            break
+        if nested is None or any(nested is seen for seen in chain):
+            return chain
+        chain.append(nested)
         error = nested
-    return error
 
 
 def main_guard(run: Callable[[RunOptions], int], system: str, argv: Sequence[str] | None = None) -> int:
-    """Parse options and run; bad input and API failures become one line naming the fix and exit code 1."""
+    """Parse options and run; bad options exit 2, any other failure 1, each as one line naming the fix."""
     try:
         options = parse_args(system, argv)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     logging.basicConfig(level=logging.DEBUG if options.debug else logging.WARNING, format="%(levelname)s %(message)s")
     if options.debug:
         os.environ["RUNTIME__LOG_LEVEL"] = "INFO"  # dlt's own logs, quiet by default (.dlt/config.toml)
@@ -235,21 +249,44 @@ def main_guard(run: Callable[[RunOptions], int], system: str, argv: Sequence[str
     try:
         return run(options)
     except Exception as error:  # noqa: BLE001 - the one place that turns any failure into a clear line
-        cause = root_cause(error)
         if options.debug:
-            traceback.print_exc()
-        print(f"error: {redact(one_line(cause))}", file=sys.stderr)
-        return 1
+            print(redact(traceback.format_exc()), file=sys.stderr, end="")
+        print(f"error: {redact(one_line(error, options.destination))}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(root_cause(error), UsageError) else 1
 
 
-def one_line(error: BaseException) -> str:
-    if isinstance(error, ConfigFieldMissingException):
-        names = []
-        for name, traces in error.traces.items():
-            trace = traces[0] if traces else None
-            names.append(".".join([*trace.sections, name]) if trace else name)
+def one_line(error: BaseException, destination: str = "duckdb") -> str:
+    """What failed and which setting or option fixes it, for `error` as raised by a run (dlt wrappers included)."""
+    cause = root_cause(error)
+    if isinstance(cause, ConfigFieldMissingException):
+        names = [_setting_name(field, traces) for field, traces in cause.traces.items()]
         env = ", ".join(n.upper().replace(".", "__") for n in names)
         return f"missing setting {', '.join(names)}: put it in .dlt/secrets.toml or set {env} (see README)"
-    if isinstance(error, (ApiError, UsageError, ValueError)):
-        return str(error).splitlines()[0] if str(error) else type(error).__name__
-    return f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    if isinstance(cause, (ApiError, UsageError, ValueError)):
+        return _first_line(cause) or type(cause).__name__
+    described = f"{type(cause).__name__}: {_first_line(cause)}"
+    if any(isinstance(e, PipelineStepFailed) and e.step == "sync" for e in _chain(error)):
+        # The sync step is the run's first contact with the warehouse: connecting, creating the dataset.
+        return f"could not open the {destination} warehouse ({described}). Check {WAREHOUSE_SETTINGS[destination]}"
+    return described
+
+
+def _setting_name(field: str, traces: list) -> str:
+    """The documented name of a missing setting, e.g. sources.ploomes.api_key or destination.postgres.credentials."""
+    if not traces:
+        return field
+    trace = traces[0]
+    if isinstance(trace, LookupTraces):  # a configuration of its own (credentials): name it as a whole
+        nested = next((t for ts in trace.traces.values() for t in ts if isinstance(t, LookupTrace)), None)
+        return ".".join(_collapse(nested.sections)) if nested else field
+    # dlt looks a source's settings up under sources.<module>.<source name> first; here both are the system's name
+    return ".".join([*_collapse(trace.sections), field])
+
+
+def _collapse(sections: Sequence[str]) -> list[str]:
+    return [s for i, s in enumerate(sections) if i == 0 or s != sections[i - 1]]
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else ""

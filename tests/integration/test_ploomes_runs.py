@@ -90,10 +90,3 @@ def test_check_lists_readable_tables_and_a_bad_key_is_one_line(ploomes_sim, monk
     assert ploomes_pipeline.main(["--check"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "sources.ploomes.api_key" in err[0] and "wrong-key-123456" not in err[0]
-
-
-def test_unknown_table_and_bad_since_are_usage_errors(capsys):
-    assert ploomes_pipeline.main(["--tables", "contacts,nope"]) == 1
-    assert "unknown table(s) in --tables: nope" in capsys.readouterr().err
-    assert ploomes_pipeline.main(["--since", "yesterdayish"]) == 2
-    assert "--since" in capsys.readouterr().err

@@ -17,17 +17,21 @@ class Warehouse:
     postgres_dsn: str | None = None
 
     def query(self, sql: str) -> list[dict[str, Any]]:
+        return self.query_all([sql])[0]
+
+    def query_all(self, sqls: list[str]) -> list[list[dict[str, Any]]]:
+        """The rows of each statement, all read on one connection."""
         if self.destination == "duckdb":
             with duckdb.connect(str(self.duckdb_path), read_only=True) as connection:
-                cursor = connection.execute(sql)
-                names = [d[0] for d in cursor.description]
-                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+                return [_rows(connection.execute(sql)) for sql in sqls]
         import psycopg2
 
         with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
-            cursor.execute(sql)
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            results = []
+            for sql in sqls:
+                cursor.execute(sql)
+                results.append(_rows(cursor))
+            return results
 
     def rows(self, table: str, order_by: str = "id") -> list[dict[str, Any]]:
         return self.query(f"select * from {self.dataset}.{table} order by {order_by}")
@@ -53,3 +57,17 @@ class Warehouse:
             with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
                 for schema in (self.dataset, f"{self.dataset}_staging"):
                     cursor.execute(f"drop schema if exists {schema} cascade")
+
+    def snapshot(self) -> dict[str, list[tuple[str, ...]]]:
+        """Every table of the dataset, dlt's own included, as sorted rows of text: to compare, or to search."""
+        tables = sorted(self.tables())
+        contents = self.query_all([f"select * from {self.dataset}.{table}" for table in tables])
+        return {
+            table: sorted(tuple(str(v) for v in row.values()) for row in rows)
+            for table, rows in zip(tables, contents, strict=True)
+        }
+
+
+def _rows(cursor: Any) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
