@@ -40,6 +40,7 @@ def ploomes(
     max_pages_per_run: int = settings.MAX_PAGES_PER_RUN,
     max_attempts: int = 6,
     max_retry_wait_seconds: float = 300.0,
+    read_timeout_seconds: float = settings.READ_TIMEOUT_SECONDS,
     since: str | None = None,
     tables: Sequence[str] | None = None,
     report: Any = None,
@@ -55,6 +56,7 @@ def ploomes(
         rate_limit_per_minute,
         max_attempts=max_attempts,
         max_retry_wait_seconds=max_retry_wait_seconds,
+        read_timeout_seconds=read_timeout_seconds,
     )
     report = report if report is not None else SyncReport()
     report.attach_client(client)

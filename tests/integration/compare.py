@@ -129,7 +129,11 @@ def assert_ploomes_matches(warehouse, sim, deleted: Mapping[str, set[int]] | Non
     """Every Ploomes table equals the simulator's data, row by row and value by value: entity tables (native and
     custom-field columns), their child tables and custom_fields. `deleted` (table -> ids) names rows of records
     deleted in the API, which stay until a deletion sweep removes them; they are left out."""
-    deleted = deleted or {}
+    with warehouse.reading():
+        _assert_ploomes_matches(warehouse, sim, deleted or {})
+
+
+def _assert_ploomes_matches(warehouse, sim, deleted: Mapping[str, set[int]]) -> None:
     tables = warehouse.tables()
     for entity in ENTITIES:
         records = list(sim.records(entity.path))
@@ -220,6 +224,7 @@ def assert_hivestr_matches(warehouse, sim, deleted: Mapping[str, set[str]] | Non
     """Every Hivestr table equals the simulator's data, row by row and value by value, reminders included.
     `deleted` (table -> ids): rows of deleted records a deletion sweep has not removed yet; they are left out."""
     deleted = deleted or {}
-    for table in HIVESTR_TABLES:
-        assert_hivestr_table_matches(warehouse, sim, table, deleted.get(table, set()))
-    assert_hivestr_rows(hivestr_reminders(sim), warehouse.rows("pipeline_reminders"), "pipeline_reminders")
+    with warehouse.reading():
+        for table in HIVESTR_TABLES:
+            assert_hivestr_table_matches(warehouse, sim, table, deleted.get(table, set()))
+        assert_hivestr_rows(hivestr_reminders(sim), warehouse.rows("pipeline_reminders"), "pipeline_reminders")
