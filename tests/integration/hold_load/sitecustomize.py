@@ -17,7 +17,7 @@ if _MARKER:
     def _complete_jobs_then_hold(self, load_id, running_jobs, schema):
         remaining, finalized, pending_exception = _complete_jobs(self, load_id, running_jobs, schema)
         if finalized:
-            Path(_MARKER).write_text(f"{load_id} {len(finalized)} finished, {len(remaining)} running\n")
+            Path(_MARKER).write_text(f"{load_id}: {len(finalized)} job(s) finished, {len(remaining)} running\n")
             threading.Event().wait()  # until the test kills the process
         return remaining, finalized, pending_exception
 
