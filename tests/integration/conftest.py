@@ -52,6 +52,19 @@ def ploomes_sim(sim_config):
         yield sim
 
 
+def run_options(warehouse: Warehouse, tmp_path, source: dict, overrides: dict) -> RunOptions:
+    """What a pipeline script's run() gets in these tests: this test's warehouse and pipelines dir, no progress."""
+    return RunOptions(
+        destination=warehouse.destination,
+        duckdb_path=warehouse.duckdb_path or tmp_path / "unused.duckdb",
+        pipelines_dir=str(tmp_path / "pipelines"),
+        dataset_name=warehouse.dataset,
+        progress=False,
+        extra=source,
+        **overrides,
+    )
+
+
 @pytest.fixture
 def run_ploomes(warehouse, ploomes_sim, tmp_path) -> Callable[..., SyncReport]:
     """Run pipelines/ploomes_pipeline.py's run() against the simulator; returns the run's SyncReport."""
@@ -64,16 +77,7 @@ def run_ploomes(warehouse, ploomes_sim, tmp_path) -> Callable[..., SyncReport]:
             "rate_limit_per_minute": FAST,
             **overrides.pop("source", {}),
         }
-        options = RunOptions(
-            destination=warehouse.destination,
-            duckdb_path=warehouse.duckdb_path or tmp_path / "unused.duckdb",
-            pipelines_dir=str(tmp_path / "pipelines"),
-            dataset_name=warehouse.dataset,
-            progress=False,
-            extra=source_settings,
-            **overrides,
-        )
-        return ploomes_pipeline.run_pipeline(options)
+        return ploomes_pipeline.run_pipeline(run_options(warehouse, tmp_path, source_settings, overrides))
 
     return run
 
@@ -111,15 +115,6 @@ def run_hivestr(warehouse, hivestr_sim, tmp_path) -> Callable[..., SyncReport]:
             "requests_per_hour": 1_000_000,
             **overrides.pop("source", {}),
         }
-        options = RunOptions(
-            destination=warehouse.destination,
-            duckdb_path=warehouse.duckdb_path or tmp_path / "unused.duckdb",
-            pipelines_dir=str(tmp_path / "pipelines"),
-            dataset_name=warehouse.dataset,
-            progress=False,
-            extra=source,
-            **overrides,
-        )
-        return hivestr_pipeline.run_pipeline(options)
+        return hivestr_pipeline.run_pipeline(run_options(warehouse, tmp_path, source, overrides))
 
     return run
