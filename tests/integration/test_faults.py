@@ -2,7 +2,7 @@
 
 Each scenario runs a sync while the simulator misbehaves; if that sync could not finish (an exception, a table
 skipped, a budget stop), a clean sync follows. Then every table of the system is compared with the simulator's data.
-One table of scenarios, run on DuckDB and on Postgres.
+One table of scenarios: DuckDB runs every one, Postgres those whose outcome reaches the load step.
 """
 
 from __future__ import annotations
@@ -78,7 +78,13 @@ class Harness:
         args = ["--destination", "postgres"] if self.warehouse.destination == "postgres" else []
         args += ["--duckdb-path", str(self.warehouse.duckdb_path or self.tmp_path / "unused.duckdb")]
         command = [sys.executable, str(PROJECT_ROOT / "pipelines" / f"{self.system}_pipeline.py"), *args]
-        return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # output to a file, not a pipe: a pipe nobody reads until the kill could fill up and stall the script
+        with self.script_log.open("ab") as log:
+            return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    @property
+    def script_log(self) -> Path:
+        return self.tmp_path / "script.log"
 
     @property
     def load_marker(self) -> Path:
@@ -146,10 +152,11 @@ def faulted(
     def disturb(h: Harness) -> bool:
         injected = [h.sim.faults.inject(**rule) for rule in rules]
         completed = h.sync(**source)
-        fired = h.sim.request_log.counters()["faults"]
+        # asked of the injector, not the request log: a held ("slow") request is logged only once it is answered
+        live = {rule.id: rule for rule in h.sim.faults.rules()}  # a rule that used up its count is gone
         h.sim.faults.clear()
         for rule in injected:
-            assert fired.get(rule.kind.value), f"the {rule.kind.value} fault never fired"
+            assert rule.id not in live or live[rule.id].fired, f"the {rule.kind.value} fault never fired"
         if skips:
             assert h.skipped == {skips}, f"expected only {skips} skipped, got {h.skipped}"
         else:
@@ -247,9 +254,9 @@ def rate_limited_without_retry_after(h: Harness) -> bool:
     h.sim.faults.inject("rate_limited", count=None, path="/api/v1/public/proposals/*")
     h.use_script_dataset()
     process = h.script()
-    output, _ = process.communicate(timeout=KILL_TIMEOUT)
+    process.wait(timeout=KILL_TIMEOUT)
     h.sim.faults.clear()
-    assert process.returncode == 75, output.decode()
+    assert process.returncode == 75, h.script_log.read_text()
     return False
 
 
@@ -272,8 +279,8 @@ def killed_in_extract_then_in_load(h: Harness) -> bool:
         wait_until(lambda: h.load_marker.exists() or process.poll() is not None)
     finally:
         process.send_signal(signal.SIGKILL)
-        output, _ = process.communicate()
-    assert h.load_marker.exists(), output.decode()
+        process.wait()
+    assert h.load_marker.exists(), h.script_log.read_text()
     assert process.returncode == -signal.SIGKILL
     half_loaded = list((h.tmp_path / "pipelines" / h.system / "load" / "normalized").iterdir())
     assert half_loaded, "no load package was left pending: the kill did not interrupt a load"
@@ -296,8 +303,9 @@ class Scenario:
     id: str
     system: str
     disturb: Callable[[Harness], bool]  # the first sync, under the fault; True when it completed
-    # A fault the retries absorb never reaches the load step: the destination loads what a clean sync loads, so
-    # DuckDB suffices. Postgres also runs what does reach it: failed runs, changes merged mid-sync, kills.
+    # A fault in the API never reaches the load step: the destination loads what a clean sync loads, or nothing
+    # when the extract fails, so DuckDB suffices. Postgres also runs what does reach it: changes merged during a
+    # sync, and a process killed in the middle of a load.
     destinations: tuple[str, ...] = ("duckdb",)
     sim_config: dict[str, Any] = field(default_factory=dict)
 
@@ -308,7 +316,7 @@ class Scenario:
 def retried_faults(system: str) -> list[Scenario]:
     """HTTP faults the retries must absorb. Counts stay under max_attempts, so every request ends up answered."""
     return [
-        Scenario("429-storm-retry-after", system, faulted({"kind": "rate_limited", "count": 4, "retry_after": 1})),
+        Scenario("429-storm-retry-after", system, faulted({"kind": "rate_limited", "count": 3, "retry_after": 1})),
         Scenario(
             "5xx-flaps",
             system,
@@ -327,9 +335,10 @@ def retried_faults(system: str) -> list[Scenario]:
 
 
 def invalid_past_retries(system: str, path: str) -> Scenario:
-    """A body that stays invalid past every retry fails the run midway; the clean sync repairs what it left."""
+    """A body that stays invalid past every retry fails the run midway (in extract, before anything reaches the
+    destination); the clean sync repairs what it left."""
     rule = {"kind": "invalid_json", "count": None, "path": path}
-    return Scenario("invalid-json-past-retries", system, faulted(rule, fails=True, max_attempts=2), BOTH)
+    return Scenario("invalid-json-past-retries", system, faulted(rule, fails=True, max_attempts=2))
 
 
 SCENARIOS = [
