@@ -72,7 +72,9 @@ class HivestrTokenAuth(httpx.Auth):
                 return self._token
             response = yield self._token_request(request)
             response.read()
-            if not response.is_success:
+            if not response.is_success or not _parses_as_json(response):
+                # Refused, failing or garbled (a body cut short by the network): the token response becomes the
+                # answer to the request being authenticated, which the ApiClient retries or reports as usual.
                 return None
             self._accept(response)
             return self._token
@@ -87,8 +89,8 @@ class HivestrTokenAuth(httpx.Auth):
         )
 
     def _accept(self, response: httpx.Response) -> None:
+        body = response.json()
         try:
-            body = response.json()
             token = body["access_token"]
             expires_in = float(body.get("expires_in") or DEFAULT_EXPIRES_IN)
         except (ValueError, KeyError, TypeError):
@@ -103,3 +105,11 @@ class HivestrTokenAuth(httpx.Auth):
         self._token = token
         self._renew_at = self._clock.monotonic() + expires_in - margin
         logger.debug("Hivestr token obtained; it expires in %.0f s and is renewed %.0f s early", expires_in, margin)
+
+
+def _parses_as_json(response: httpx.Response) -> bool:
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True

@@ -28,6 +28,7 @@ def build_client(
     max_budget_wait_seconds: float = settings.MAX_BUDGET_WAIT_SECONDS,
     max_attempts: int = settings.MAX_ATTEMPTS,
     max_retry_wait_seconds: float = settings.MAX_RETRY_WAIT_SECONDS,
+    read_timeout_seconds: float = settings.READ_TIMEOUT_SECONDS,
     token_renew_margin_seconds: float = settings.TOKEN_RENEW_MARGIN_SECONDS,
     transport: httpx.BaseTransport | None = None,
     clock: Clock = SYSTEM_CLOCK,
@@ -60,6 +61,7 @@ def build_client(
         ),
         secrets=(api_key, api_secret),
         setting_hints=settings.SETTING_HINTS,
+        timeout=(10.0, read_timeout_seconds),
         transport=HourlyBudgetTransport(
             transport or httpx.HTTPTransport(limits=httpx.Limits(max_connections=16, max_keepalive_connections=16)),
             limiter=limiter,

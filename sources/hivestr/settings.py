@@ -6,6 +6,7 @@ REQUESTS_PER_HOUR = 1000  # the basic plan; professional is 5000. Every request 
 MAX_BUDGET_WAIT_SECONDS = 300.0
 MAX_ATTEMPTS = 6
 MAX_RETRY_WAIT_SECONDS = 300.0  # backoff budget of one request failing with 5xx, timeouts, dropped connections
+READ_TIMEOUT_SECONDS = 60.0  # a response slower than this is a timeout, retried like a dropped connection
 # Renew the token this long before it expires (the vendor's own example renews 10 minutes early).
 TOKEN_RENEW_MARGIN_SECONDS = 600.0
 PAGE_SIZE = 100  # the API's maximum `limit`

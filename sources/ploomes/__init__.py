@@ -43,6 +43,7 @@ def ploomes(
     max_retry_wait_seconds: float = 300.0,
     deletions: str = settings.DELETIONS,
     sweep_deletions: bool = settings.SWEEP_DELETIONS,
+    read_timeout_seconds: float = settings.READ_TIMEOUT_SECONDS,
     since: str | None = None,
     tables: Sequence[str] | None = None,
     report: Any = None,
@@ -63,6 +64,7 @@ def ploomes(
         rate_limit_per_minute,
         max_attempts=max_attempts,
         max_retry_wait_seconds=max_retry_wait_seconds,
+        read_timeout_seconds=read_timeout_seconds,
     )
     report = report if report is not None else SyncReport()
     report.attach_client(client)

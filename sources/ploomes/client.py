@@ -16,6 +16,7 @@ def build_client(
     *,
     max_attempts: int = 6,
     max_retry_wait_seconds: float = 300.0,
+    read_timeout_seconds: float = settings.READ_TIMEOUT_SECONDS,
     transport: httpx.BaseTransport | None = None,
 ) -> ApiClient:
     if not api_key or not api_key.strip():
@@ -41,5 +42,6 @@ def build_client(
         headers={"User-Key": api_key},
         setting_hints=hints,
         max_connections=32,
+        timeout=(10.0, read_timeout_seconds),
         transport=transport,
     )

@@ -52,6 +52,19 @@ def ploomes_sim(sim_config):
         yield sim
 
 
+def run_options(warehouse: Warehouse, tmp_path, source: dict, overrides: dict) -> RunOptions:
+    """What a pipeline script's run() gets in these tests: this test's warehouse and pipelines dir, no progress."""
+    return RunOptions(
+        destination=warehouse.destination,
+        duckdb_path=warehouse.duckdb_path or tmp_path / "unused.duckdb",
+        pipelines_dir=str(tmp_path / "pipelines"),
+        dataset_name=warehouse.dataset,
+        progress=False,
+        extra=source,
+        **overrides,
+    )
+
+
 @pytest.fixture
 def run_ploomes(warehouse, ploomes_sim, tmp_path) -> Callable[..., SyncReport]:
     """Run pipelines/ploomes_pipeline.py's run() against the simulator; returns the run's SyncReport."""
@@ -64,15 +77,44 @@ def run_ploomes(warehouse, ploomes_sim, tmp_path) -> Callable[..., SyncReport]:
             "rate_limit_per_minute": FAST,
             **overrides.pop("source", {}),
         }
-        options = RunOptions(
-            destination=warehouse.destination,
-            duckdb_path=warehouse.duckdb_path or tmp_path / "unused.duckdb",
-            pipelines_dir=str(tmp_path / "pipelines"),
-            dataset_name=warehouse.dataset,
-            progress=False,
-            extra=source_settings,
-            **overrides,
-        )
-        return ploomes_pipeline.run_pipeline(options)
+        return ploomes_pipeline.run_pipeline(run_options(warehouse, tmp_path, source_settings, overrides))
+
+    return run
+
+
+@pytest.fixture
+def hivestr_config() -> dict:
+    """Extra HivestrConfig settings; a test overrides it with @pytest.mark.parametrize("hivestr_config", [...])."""
+    return {}
+
+
+@pytest.fixture
+def hivestr_sim(hivestr_config):
+    from simulators.hivestr import HivestrConfig, HivestrSimulator
+
+    key, secret = f"hvstr_{uuid.uuid4().hex[:12]}", f"secret-{uuid.uuid4().hex}"
+    settings = {"scale": 120, "seed": 5, "credentials": ((key, secret),), "requests_per_hour": None}
+    sim = HivestrSimulator(HivestrConfig(**{**settings, **hivestr_config}))
+    with sim.serve() as base_url:
+        sim.base_url = base_url  # already ends in /api/v1
+        yield sim
+
+
+@pytest.fixture
+def run_hivestr(warehouse, hivestr_sim, tmp_path) -> Callable[..., SyncReport]:
+    """Run pipelines/hivestr_pipeline.py's run() against the simulator (dataset hivestr...); returns its SyncReport."""
+    from pipelines import hivestr_pipeline
+
+    warehouse.dataset = warehouse.dataset.replace("ploomes", "hivestr")
+
+    def run(**overrides):
+        source = {
+            "api_key": hivestr_sim.api_key,
+            "api_secret": hivestr_sim.api_secret,
+            "base_url": hivestr_sim.base_url,
+            "requests_per_hour": 1_000_000,
+            **overrides.pop("source", {}),
+        }
+        return hivestr_pipeline.run_pipeline(run_options(warehouse, tmp_path, source, overrides))
 
     return run

@@ -2,111 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import threading
 import time
-import uuid
 
 import pytest
 
 from pipelines import hivestr_pipeline
-from pipelines.common import RunOptions
 from simulators.core import LatencySettings
-
-# warehouse table -> the simulator's entity
-TABLES = {
-    "inventory": "inventory",
-    "inventory_media_schedules": "media_schedules",
-    "clients": "clients",
-    "client_notes": "notes",
-    "proposals": "proposals",
-    "proposal_items": "proposal_items",
-    "pipeline_deals": "deals",
-    "pipeline_deal_tasks": "tasks",
-}
-
-
-@pytest.fixture
-def hivestr_config() -> dict:
-    return {}
-
-
-@pytest.fixture
-def hivestr_sim(hivestr_config):
-    from simulators.hivestr import HivestrConfig, HivestrSimulator
-
-    key, secret = f"hvstr_{uuid.uuid4().hex[:12]}", f"secret-{uuid.uuid4().hex}"
-    settings = {"scale": 120, "seed": 5, "credentials": ((key, secret),), "requests_per_hour": None}
-    sim = HivestrSimulator(HivestrConfig(**{**settings, **hivestr_config}))
-    with sim.serve() as base_url:
-        sim.base_url = base_url  # already ends in /api/v1
-        yield sim
-
-
-@pytest.fixture
-def run_hivestr(warehouse, hivestr_sim, tmp_path):
-    warehouse.dataset = warehouse.dataset.replace("ploomes", "hivestr")
-
-    def run(**overrides):
-        source = {
-            "api_key": hivestr_sim.api_key,
-            "api_secret": hivestr_sim.api_secret,
-            "base_url": hivestr_sim.base_url,
-            "requests_per_hour": 1_000_000,
-            **overrides.pop("source", {}),
-        }
-        options = RunOptions(
-            destination=warehouse.destination,
-            duckdb_path=warehouse.duckdb_path or tmp_path / "unused.duckdb",
-            pipelines_dir=str(tmp_path / "pipelines"),
-            dataset_name=warehouse.dataset,
-            progress=False,
-            extra=source,
-            **overrides,
-        )
-        return hivestr_pipeline.run_pipeline(options)
-
-    return run
-
-
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
-
-
-def _normal(value):
-    if isinstance(value, str) and DATE.fullmatch(value):
-        return dt.date.fromisoformat(value)
-    if isinstance(value, str) and DATETIME.fullmatch(value):
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc).replace(tzinfo=None)
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    if isinstance(value, dt.time):
-        return value.isoformat()
-    if isinstance(value, float):
-        return round(value, 6)
-    return value
-
-
-def assert_table_matches(warehouse, sim, table: str) -> None:
-    truth = list(sim.records(TABLES[table]))
-    rows = {row["id"]: row for row in warehouse.rows(table)} if truth else {}
-    assert sorted(rows) == sorted(r["id"] for r in truth), table
-    for record in truth:
-        row = rows[record["id"]]
-        for key, value in record.items():
-            if isinstance(value, (list, dict)) or key not in row:
-                # nested objects become named columns (client -> client_id); a never-filled column may be absent
-                assert isinstance(value, (list, dict)) or value is None or key in row, f"{table}.{key} missing"
-                continue
-            assert _normal(row[key]) == _normal(value), f"{table}.{key} id={record['id']}"
+from tests.integration.compare import HIVESTR_TABLES as TABLES
+from tests.integration.compare import assert_hivestr_matches
+from tests.integration.compare import assert_hivestr_table_matches as assert_table_matches
 
 
 def test_full_load_matches_the_simulator_table_by_table(run_hivestr, hivestr_sim, warehouse):
     report = run_hivestr()
     assert not report.skipped and report.resume_at is None
-    for table in TABLES:
-        assert_table_matches(warehouse, hivestr_sim, table)
+    assert_hivestr_matches(warehouse, hivestr_sim)
     assert warehouse.columns("proposals")["campaign_start_date"] == "date"
     assert warehouse.columns("proposals")["final_value"] == "bigint"
     deals = {d["id"]: d for d in hivestr_sim.records("deals")}

@@ -6,12 +6,16 @@ import threading
 import time
 from datetime import datetime, timezone
 
-import pendulum
 import pytest
 
 from simulators.core import LatencySettings
 from sources.ploomes.entities import ENTITIES, ENTITIES_BY_TABLE
-from tests.integration.compare import assert_same_rows
+from tests.integration.compare import (
+    assert_ploomes_matches,
+    assert_same_rows,
+    custom_columns,
+    expected_custom_values,
+)
 
 INCREMENTAL = [e for e in ENTITIES if e.incremental]
 LOOKUPS = [e for e in ENTITIES if not e.incremental]
@@ -21,54 +25,19 @@ def truth(sim, entity):
     return list(sim.records(entity.path))
 
 
-def custom_columns(warehouse, table: str) -> dict[str, str]:
-    """FieldKey -> base column name, as the custom_fields table reports it."""
-    sql = f"select key, columns from {warehouse.dataset}.custom_fields where table_name = '{table}'"
-    rows = warehouse.query(sql + " and columns is not null")
-    return {row["key"]: row["columns"] for row in rows}
-
-
 def test_full_load_lands_every_table_exactly(run_ploomes, ploomes_sim, warehouse):
     report = run_ploomes()
     assert not report.skipped
-    tables = warehouse.tables()
+    assert_ploomes_matches(warehouse, ploomes_sim)
     for entity in ENTITIES:
-        records = truth(ploomes_sim, entity)
-        if not records:
-            continue
-        assert entity.table in tables, entity.table
-        rows = warehouse.rows(entity.table)
-        skip = {"OtherProperties", *entity.expands}
-        assert_same_rows(records, rows, entity.table, skip)
-        assert report.tables[entity.table].rows == len(records)
+        assert report.tables[entity.table].rows == len(truth(ploomes_sim, entity))
     # line items: one row per product of each order, carrying the order's deal, owner and contact
     orders = truth(ploomes_sim, ENTITIES_BY_TABLE["orders"])
     expected = {(p["Id"], o["Id"], o.get("DealId"), o.get("OwnerId")) for o in orders for p in o.get("Products") or []}
     got = warehouse.query(f"select id, order_id, deal_id, owner_id from {warehouse.dataset}.order_products")
     assert {(r["id"], r["order_id"], r["deal_id"], r["owner_id"]) for r in got} == expected
+    tables = warehouse.tables()
     assert "other_properties" not in tables and not any(t.startswith("contacts__") for t in tables)
-
-
-REFERENCE_PROPERTIES = (
-    ("ObjectValueId", "ObjectValueName"),
-    ("UserValueId", "UserValueName"),
-    ("ContactValueId", "ContactValueName"),
-    ("ProductValueId", "ProductValueName"),
-)
-
-
-def expected_custom_values(field: dict, items: list[dict]) -> dict[str, object]:
-    """What the warehouse must hold for one field, derived from the API items independently of the source."""
-    for id_property, name_property in REFERENCE_PROPERTIES:
-        if items[0].get(id_property) is not None:
-            ids = [item[id_property] for item in items]
-            names = [item[name_property] for item in items]
-            if field.get("Multiple"):
-                return {"_id": ",".join(map(str, ids)), "_val": ",".join(names)}
-            return {"_id": ids[0], "_val": names[0]}
-    native = field["Type"]["NativeType"]
-    value = items[0][f"{native}Value"]
-    return {"": pendulum.parse(value).in_timezone("UTC").naive() if native == "DateTime" else value}
 
 
 def test_custom_fields_land_as_named_columns_with_typed_values(run_ploomes, ploomes_sim, warehouse):

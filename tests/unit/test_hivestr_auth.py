@@ -104,6 +104,27 @@ def test_a_401_renews_the_token_once_and_resends(fake):
     assert client.stats.snapshot()["requests_sent"] == 5
 
 
+def test_a_garbled_token_response_is_retried_like_any_garbled_body(fake):
+    garbled = []
+
+    def cut_first_token_body(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/auth/token") and not garbled:
+            garbled.append(request)
+            return httpx.Response(200, content=b'{"access_token": "abc')  # the network cut it short
+        return fake(request)
+
+    clock = ManualClock()
+    client = build_client(
+        fake.api_key, API_SECRET, BASE_URL, transport=httpx.MockTransport(cut_first_token_body), clock=clock
+    )
+
+    body = client.get_json("/public/clients", {"status": "all"})
+
+    assert [row["id"] for row in body["data"]] == ["c000", "c001", "c002"]
+    assert len(garbled) == 1 and token_requests(fake) == 1  # the retry asked for a token again, and got one
+    assert client.stats.snapshot()["retries"] == 1
+
+
 def test_a_second_401_is_a_clear_authentication_error_without_secrets(fake, caplog):
     caplog.set_level(logging.DEBUG)
     client = make_client(fake, ManualClock())
