@@ -7,15 +7,8 @@ from typing import Any
 
 from sources.deletions import DELETED_AT, DELETED_MARKER
 from sources.hivestr.entities import ENTITIES_BY_TABLE
-from tests.integration import test_hivestr_pipeline as hivestr_tests
-from tests.integration.test_hivestr_pipeline import TABLES, assert_table_matches
-
-# the Hivestr fixtures, shared with the pipeline's tests
-hivestr_config, hivestr_sim, run_hivestr = (
-    hivestr_tests.hivestr_config,
-    hivestr_tests.hivestr_sim,
-    hivestr_tests.run_hivestr,
-)
+from tests.integration.compare import HIVESTR_TABLES as TABLES
+from tests.integration.compare import assert_hivestr_table_matches as assert_table_matches
 
 PARENTS = {table: entity.child for table, entity in ENTITIES_BY_TABLE.items() if entity.child is not None}
 IGNORED = ("_dlt_load_id", "_dlt_id", DELETED_MARKER)
@@ -29,6 +22,9 @@ class LiveRows:
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         return [row for row in self._warehouse.rows(table) if row[DELETED_AT] is None]
+
+    def tables(self) -> set[str]:
+        return self._warehouse.tables()
 
 
 def snapshot(warehouse) -> dict[str, dict[str, dict[str, Any]]]:

@@ -72,12 +72,14 @@ def test_a_token_revoked_mid_run_is_renewed_once_on_401(run_hivestr, hivestr_sim
     hivestr_sim.latency.settings = LatencySettings(per_request=0.01)
     stop = threading.Event()
 
-    def revoke_soon():
-        time.sleep(0.3)
-        if not stop.is_set():
-            hivestr_sim.revoke_tokens()
+    def revoke_after_a_few_pages():
+        # once the run has read pages with its token (not after a guessed delay: a busy machine starts late)
+        while not stop.wait(0.005):
+            if hivestr_sim.request_log.count(status=200) >= 4:
+                hivestr_sim.revoke_tokens()
+                return
 
-    revoker = threading.Thread(target=revoke_soon)
+    revoker = threading.Thread(target=revoke_after_a_few_pages)
     revoker.start()
     try:
         run_hivestr()
