@@ -6,12 +6,10 @@ import datetime as dt
 import re
 import threading
 import time
-import uuid
 
 import pytest
 
 from pipelines import hivestr_pipeline
-from pipelines.common import RunOptions
 from simulators.core import LatencySettings
 
 # warehouse table -> the simulator's entity
@@ -25,49 +23,6 @@ TABLES = {
     "pipeline_deals": "deals",
     "pipeline_deal_tasks": "tasks",
 }
-
-
-@pytest.fixture
-def hivestr_config() -> dict:
-    return {}
-
-
-@pytest.fixture
-def hivestr_sim(hivestr_config):
-    from simulators.hivestr import HivestrConfig, HivestrSimulator
-
-    key, secret = f"hvstr_{uuid.uuid4().hex[:12]}", f"secret-{uuid.uuid4().hex}"
-    settings = {"scale": 120, "seed": 5, "credentials": ((key, secret),), "requests_per_hour": None}
-    sim = HivestrSimulator(HivestrConfig(**{**settings, **hivestr_config}))
-    with sim.serve() as base_url:
-        sim.base_url = base_url  # already ends in /api/v1
-        yield sim
-
-
-@pytest.fixture
-def run_hivestr(warehouse, hivestr_sim, tmp_path):
-    warehouse.dataset = warehouse.dataset.replace("ploomes", "hivestr")
-
-    def run(**overrides):
-        source = {
-            "api_key": hivestr_sim.api_key,
-            "api_secret": hivestr_sim.api_secret,
-            "base_url": hivestr_sim.base_url,
-            "requests_per_hour": 1_000_000,
-            **overrides.pop("source", {}),
-        }
-        options = RunOptions(
-            destination=warehouse.destination,
-            duckdb_path=warehouse.duckdb_path or tmp_path / "unused.duckdb",
-            pipelines_dir=str(tmp_path / "pipelines"),
-            dataset_name=warehouse.dataset,
-            progress=False,
-            extra=source,
-            **overrides,
-        )
-        return hivestr_pipeline.run_pipeline(options)
-
-    return run
 
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
