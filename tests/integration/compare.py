@@ -50,3 +50,32 @@ def assert_same_rows(records: list[dict[str, Any]], rows: list[dict[str, Any]], 
 
 def as_json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
+
+
+DLT_ROW_COLUMNS = frozenset({"_dlt_load_id", "_dlt_id"})  # differ between loads of the same rows
+
+
+def table_contents(warehouse) -> dict[str, list[dict[str, Any]]]:
+    """Every table the pipeline produced (not dlt's own `_dlt_*`), its rows without dlt's per-load columns, by id."""
+    contents = {}
+    for table in sorted(warehouse.tables()):
+        if table.startswith("_dlt_"):
+            continue
+        rows = [
+            {column: value for column, value in row.items() if column not in DLT_ROW_COLUMNS}
+            for row in warehouse.query(f"select * from {warehouse.dataset}.{table}")
+        ]
+        contents[table] = sorted(rows, key=lambda row: (str(row.get("id")), repr(sorted(row.items()))))
+    return contents
+
+
+def assert_same_tables(expected: dict[str, list[dict[str, Any]]], got: dict[str, list[dict[str, Any]]]) -> None:
+    """The same tables holding the same rows; the message names the first table, row and column that differ."""
+    assert sorted(got) == sorted(expected), f"tables differ: {sorted(set(got) ^ set(expected))}"
+    for table, rows in expected.items():
+        if got[table] == rows:
+            continue
+        assert len(got[table]) == len(rows), f"{table}: {len(got[table])} rows, expected {len(rows)}"
+        for want, have in zip(rows, got[table], strict=True):
+            differing = sorted(c for c in set(want) | set(have) if want.get(c, "<absent>") != have.get(c, "<absent>"))
+            assert not differing, f"{table} id={want.get('id')}: {[(c, want.get(c), have.get(c)) for c in differing]}"

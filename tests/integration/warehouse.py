@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,25 @@ class Warehouse:
             cursor.execute(sql)
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def execute(self, statements: list[str]) -> None:
+        if self.destination == "duckdb":
+            with duckdb.connect(str(self.duckdb_path)) as connection:
+                for statement in statements:
+                    connection.execute(statement)
+            return
+        import psycopg2
+
+        with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def clone(self, dataset: str) -> Warehouse:
+        """A copy of every table, dlt's own included, as another dataset: a pipeline pointed at it (from an empty
+        pipelines_dir) restores the state and schema the copied one had, and carries on from there."""
+        copies = [f"create table {dataset}.{t} as select * from {self.dataset}.{t}" for t in sorted(self.tables())]
+        self.execute([f"create schema {dataset}", *copies])
+        return replace(self, dataset=dataset)
 
     def rows(self, table: str, order_by: str = "id") -> list[dict[str, Any]]:
         return self.query(f"select * from {self.dataset}.{table} order by {order_by}")
