@@ -57,15 +57,13 @@ DLT_ROW_COLUMNS = frozenset({"_dlt_load_id", "_dlt_id"})  # differ between loads
 
 def table_contents(warehouse) -> dict[str, list[dict[str, Any]]]:
     """Every table the pipeline produced (not dlt's own `_dlt_*`), its rows without dlt's per-load columns, by id."""
+    tables = sorted(t for t in warehouse.tables() if not t.startswith("_dlt_"))
     contents = {}
-    for table in sorted(warehouse.tables()):
-        if table.startswith("_dlt_"):
-            continue
-        rows = [
-            {column: value for column, value in row.items() if column not in DLT_ROW_COLUMNS}
-            for row in warehouse.query(f"select * from {warehouse.dataset}.{table}")
-        ]
-        contents[table] = sorted(rows, key=lambda row: (str(row.get("id")), repr(sorted(row.items()))))
+    for table, rows in zip(
+        tables, warehouse.query_each([f"select * from {warehouse.dataset}.{t}" for t in tables]), strict=True
+    ):
+        trimmed = [{column: value for column, value in row.items() if column not in DLT_ROW_COLUMNS} for row in rows]
+        contents[table] = sorted(trimmed, key=lambda row: (str(row.get("id")), repr(sorted(row.items()))))
     return contents
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -17,36 +19,46 @@ class Warehouse:
     postgres_dsn: str | None = None
 
     def query(self, sql: str) -> list[dict[str, Any]]:
-        if self.destination == "duckdb":
-            with duckdb.connect(str(self.duckdb_path), read_only=True) as connection:
-                cursor = connection.execute(sql)
-                names = [d[0] for d in cursor.description]
-                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        import psycopg2
+        return self.query_each([sql])[0]
 
-        with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
-            cursor.execute(sql)
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    def query_each(self, sqls: list[str]) -> list[list[dict[str, Any]]]:
+        """Several queries over one connection (opening a DuckDB file reads its whole catalog)."""
+        with self._cursor(read_only=True) as cursor:
+            results = []
+            for sql in sqls:
+                cursor.execute(sql)
+                names = [d[0] for d in cursor.description]
+                results.append([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
+            return results
 
     def execute(self, statements: list[str]) -> None:
+        with self._cursor(read_only=False) as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    @contextmanager
+    def _cursor(self, read_only: bool) -> Iterator[Any]:
         if self.destination == "duckdb":
-            with duckdb.connect(str(self.duckdb_path)) as connection:
-                for statement in statements:
-                    connection.execute(statement)
+            with duckdb.connect(str(self.duckdb_path), read_only=read_only) as connection:
+                yield connection
             return
         import psycopg2
 
         with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+            yield cursor
 
     def clone(self, dataset: str) -> Warehouse:
-        """A copy of every table, dlt's own included, as another dataset: a pipeline pointed at it (from an empty
-        pipelines_dir) restores the state and schema the copied one had, and carries on from there."""
-        copies = [f"create table {dataset}.{t} as select * from {self.dataset}.{t}" for t in sorted(self.tables())]
-        self.execute([f"create schema {dataset}", *copies])
-        return replace(self, dataset=dataset)
+        """A copy of every table, dlt's own included, as another dataset (in DuckDB, in a file of its own): a
+        pipeline pointed at it from an empty pipelines_dir restores the copied state and schema, and carries on."""
+        tables = sorted(self.tables())
+        if self.destination == "postgres":
+            copies = [f"create table {dataset}.{t} as select * from {self.dataset}.{t}" for t in tables]
+            self.execute([f"create schema {dataset}", *copies])
+            return replace(self, dataset=dataset)
+        copy = replace(self, dataset=dataset, duckdb_path=self.duckdb_path.with_name(f"copy_{dataset}.duckdb"))
+        copies = [f"create table {dataset}.{t} as select * from original.{self.dataset}.{t}" for t in tables]
+        copy.execute([f"attach '{self.duckdb_path}' as original (read_only)", f"create schema {dataset}", *copies])
+        return copy
 
     def rows(self, table: str, order_by: str = "id") -> list[dict[str, Any]]:
         return self.query(f"select * from {self.dataset}.{table} order by {order_by}")
