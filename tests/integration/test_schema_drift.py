@@ -3,6 +3,7 @@ README says, and rows already loaded keep what they held.
 
 Added, renamed and deleted Ploomes fields are covered in test_ploomes_pipeline.py and test_ploomes_runs.py; here: a
 field changing type, an option renamed or removed, and Hivestr attributes appearing in or vanishing from responses.
+Each scenario changes several things between two runs: a run costs more than an assertion.
 """
 
 from __future__ import annotations
@@ -28,63 +29,55 @@ def row(warehouse, table: str, record_id, columns: str = "*") -> dict:
     return warehouse.query(f"select {columns} from {warehouse.dataset}.{table} where id = {key}")[0]
 
 
-def test_a_field_changing_type_writes_a_typed_variant_column_and_keeps_loaded_values(
-    run_ploomes, ploomes_sim, warehouse
-):
-    field = next(f for f in ploomes_sim.fields("Contacts") if f["Name"] == "Código ERP")
+def test_a_field_changing_type_and_options_renamed_or_removed(run_ploomes, ploomes_sim, warehouse):
+    """A field's type changes (text to integer): its values go to dlt's variant column `<column>__v_bigint`, and the
+    text column keeps its type and what it held. An option renamed or removed shows in rows read later only."""
+    fields = {f["Name"]: f for f in ploomes_sim.fields("Contacts")}
+    code, status = fields["Código ERP"], fields["Situação"]
     run_ploomes(tables=CONTACT_TABLES)
-    base = row(warehouse, "custom_fields", field["Id"], "columns")["columns"]
-    assert warehouse.columns("contacts")[base] in TEXT_TYPES
-    untouched, changed = holders(ploomes_sim, field["Key"])[:2]
-
-    ploomes_sim.retype_field(field["Key"], "Integer")
-    others = [i for i in changed["OtherProperties"] if i["FieldKey"] != field["Key"]]
-    ploomes_sim.update(
-        "Contacts", changed["Id"], {"OtherProperties": [*others, {"FieldKey": field["Key"], "IntegerValue": 4242}]}
-    )
-    run_ploomes(tables=CONTACT_TABLES)
-
-    variant = f"{base}__v_bigint"
-    assert warehouse.columns("contacts")[variant] == "bigint"
-    assert warehouse.columns("contacts")[base] in TEXT_TYPES
-    assert row(warehouse, "contacts", changed["Id"], f"{base}, {variant}") == {base: None, variant: 4242}
-    # a row not read again keeps the text it was loaded with
-    kept = row(warehouse, "contacts", untouched["Id"], f"{base}, {variant}")
-    assert kept == {base: untouched["items"][0]["StringValue"], variant: None}
-    reported = row(warehouse, "custom_fields", field["Id"], "native_type, columns")
-    assert reported == {"native_type": "Integer", "columns": variant}
-
-    # a third run with no change keeps both columns as they are
-    run_ploomes(tables=CONTACT_TABLES)
-    assert row(warehouse, "contacts", changed["Id"], variant)[variant] == 4242
-
-
-def test_a_renamed_or_removed_option_shows_in_rows_read_later_only(run_ploomes, ploomes_sim, warehouse):
-    field = next(f for f in ploomes_sim.fields("Contacts") if f["Name"] == "Situação")
-    run_ploomes(tables=CONTACT_TABLES)
-    base = row(warehouse, "custom_fields", field["Id"], "columns")["columns"].split(", ")[0].removesuffix("_id")
+    text_column = row(warehouse, "custom_fields", code["Id"], "columns")["columns"]
+    status_id, status_val = row(warehouse, "custom_fields", status["Id"], "columns")["columns"].split(", ")
+    assert warehouse.columns("contacts")[text_column] in TEXT_TYPES
+    untouched, retyped = holders(ploomes_sim, code["Key"])[:2]
     by_option: dict[int, list[dict]] = {}
-    for contact in holders(ploomes_sim, field["Key"]):
+    for contact in holders(ploomes_sim, status["Key"]):
+        if contact["Id"] in (untouched["Id"], retyped["Id"]):
+            continue  # each contact tells one story
         by_option.setdefault(contact["items"][0]["ObjectValueId"], []).append(contact)
     (renamed, renamed_holders), (removed, removed_holders) = [
         (option, people) for option, people in by_option.items() if len(people) >= 2
     ][:2]
     old_label = renamed_holders[0]["items"][0]["ObjectValueName"]
 
+    ploomes_sim.retype_field(code["Key"], "Integer")
     ploomes_sim.rename_option(renamed, "Reativado")
     ploomes_sim.delete_option(removed)
+    others = [i for i in retyped["OtherProperties"] if i["FieldKey"] != code["Key"]]
+    ploomes_sim.update(
+        "Contacts", retyped["Id"], {"OtherProperties": [*others, {"FieldKey": code["Key"], "IntegerValue": 4242}]}
+    )
     for contact in (renamed_holders[0], removed_holders[0]):
         ploomes_sim.update("Contacts", contact["Id"], {"Name": f"{contact['Name']} (revisto)"})
     run_ploomes(tables=CONTACT_TABLES)
 
-    columns = f"{base}_id, {base}_val"
-    assert row(warehouse, "contacts", renamed_holders[0]["Id"], columns) == {
-        f"{base}_id": renamed,
-        f"{base}_val": "Reativado",
-    }
-    assert row(warehouse, "contacts", renamed_holders[1]["Id"], columns)[f"{base}_val"] == old_label
-    assert row(warehouse, "contacts", removed_holders[0]["Id"], columns) == {f"{base}_id": None, f"{base}_val": None}
-    assert row(warehouse, "contacts", removed_holders[1]["Id"], columns)[f"{base}_id"] == removed
+    variant = f"{text_column}__v_bigint"
+    assert warehouse.columns("contacts")[variant] == "bigint"
+    assert warehouse.columns("contacts")[text_column] in TEXT_TYPES
+    assert row(warehouse, "contacts", retyped["Id"], f"{text_column}, {variant}") == {text_column: None, variant: 4242}
+    # a row not read again keeps the text it was loaded with
+    kept = row(warehouse, "contacts", untouched["Id"], f"{text_column}, {variant}")
+    assert kept == {text_column: untouched["items"][0]["StringValue"], variant: None}
+    reported = row(warehouse, "custom_fields", code["Id"], "native_type, columns")
+    assert reported == {"native_type": "Integer", "columns": variant}
+
+    def status_of(contact: dict) -> tuple:
+        got = row(warehouse, "contacts", contact["Id"], f"{status_id}, {status_val}")
+        return got[status_id], got[status_val]
+
+    assert status_of(renamed_holders[0]) == (renamed, "Reativado")
+    assert status_of(renamed_holders[1]) == (renamed, old_label)
+    assert status_of(removed_holders[0]) == (None, None)
+    assert status_of(removed_holders[1])[0] == removed
     options = {r["id"]: r["name"] for r in warehouse.rows("field_options")}
     assert options[renamed] == "Reativado" and removed not in options
 

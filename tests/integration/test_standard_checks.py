@@ -54,10 +54,25 @@ class System:
     checkpointed: dict[str, Any]
 
 
+class ShiftedClock:
+    """The Ploomes simulator's clock, movable so a change can be stamped in the past (a late write)."""
+
+    def __init__(self):
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+PLOOMES_CLOCK = ShiftedClock()
+
+
+# Each call makes the same data (the same seed): a twin of the shared load's simulator can be changed freely.
 def _ploomes_simulator():
     from simulators.ploomes import PloomesConfig, PloomesSimulator
 
-    return PloomesSimulator(PloomesConfig(scale=60, seed=11, api_keys=(TEST_KEY,), rate_limit_per_minute=None))
+    config = PloomesConfig(scale=60, seed=11, api_keys=(TEST_KEY,), rate_limit_per_minute=None, clock=PLOOMES_CLOCK)
+    return PloomesSimulator(config)
 
 
 def _hivestr_simulator():
@@ -295,17 +310,6 @@ def test_resuming_from_every_checkpoint_gives_the_tables_of_a_straight_load(load
 
 
 # --- a second incremental run: what each system's API lets it skip ----------------------------------------------
-class ShiftedClock:
-    """The Ploomes simulator's clock, movable so a change can be stamped in the past (a late write)."""
-
-    def __init__(self):
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.time() + self.offset
-
-
-PLOOMES_CLOCK = ShiftedClock()
 WINDOW_START = re.compile(r"LastUpdateDate gt (\S+)")
 
 
@@ -318,49 +322,58 @@ def instant(value) -> pendulum.DateTime:
     return moment if moment.tzinfo else moment.replace(tzinfo=pendulum.UTC)
 
 
-@pytest.mark.parametrize("sim_config", [{"clock": PLOOMES_CLOCK, "scale": 60}])
-def test_a_second_ploomes_run_reads_only_from_the_first_runs_cursor(run_ploomes, ploomes_sim, warehouse, tmp_path):
-    run_ploomes()
-    first = resource_states(dlt.attach("ploomes", pipelines_dir=str(tmp_path / "pipelines")), "ploomes")
-    lookback = pendulum.duration(minutes=ploomes_defaults.LOOKBACK_MINUTES)
-    starts = {e.table: pendulum.parse(first[e.table]["watermark"]) - lookback for e in INCREMENTAL}
-    earlier_loads = load_ids(warehouse)
+@dataclass
+class SecondRun:
+    sim: Any  # the twin simulator, changed since the first run
+    warehouse: Warehouse  # a copy of the first run's dataset, then loaded by the second run
+    first_states: dict[str, dict[str, Any]]  # the resource states the first run left
+    earlier_loads: set[str]  # load ids of the first run
+    changed: dict[str, set] = field(default_factory=dict)  # table -> ids changed since the first run
+    report: SyncReport | None = None
 
-    contacts = list(ploomes_sim.records("Contacts"))
-    deals = list(ploomes_sim.records("Deals"))
-    order = next(o for o in ploomes_sim.records("Orders") if len(o["Products"]) >= 2)
+
+def _ploomes_changes(run: SecondRun) -> None:
+    sim = run.sim
+    contacts, deals = list(sim.records("Contacts")), list(sim.records("Deals"))
+    order = next(o for o in sim.records("Orders") if len(o["Products"]) >= 2)
     for contact in contacts[:2]:
-        ploomes_sim.update("Contacts", contact["Id"], {"Name": f"{contact['Name']} Revisto"})
-    new_contact = ploomes_sim.insert("Contacts", {"Name": "Cliente Novo Ltda", "TypeId": 1})
-    ploomes_sim.update("Orders", order["Id"], {"Products": order["Products"][:1]})
-    ploomes_sim.update("Deals", deals[0]["Id"], {"Title": "Renegociado"})
+        sim.update("Contacts", contact["Id"], {"Name": f"{contact['Name']} Revisto"})
+    new_contact = sim.insert("Contacts", {"Name": "Cliente Novo Ltda", "TypeId": 1})
+    sim.update("Orders", order["Id"], {"Products": order["Products"][:1]})
+    sim.update("Deals", deals[0]["Id"], {"Title": "Renegociado"})
     # a write the CRM stamps 5 minutes before the first run's end, seen only after it: the lookback catches it
-    PLOOMES_CLOCK.offset = (starts["deals"] + lookback - pendulum.now("UTC")).total_seconds() - 300
+    first_end = pendulum.parse(run.first_states["deals"]["watermark"])
+    PLOOMES_CLOCK.offset = (first_end - pendulum.now("UTC")).total_seconds() - 300
     try:
-        ploomes_sim.update("Deals", deals[1]["Id"], {"Title": "Escrita atrasada"})
+        sim.update("Deals", deals[1]["Id"], {"Title": "Escrita atrasada"})
     finally:
         PLOOMES_CLOCK.offset = 0.0
-    changed = {
+    run.changed = {
         "contacts": {contacts[0]["Id"], contacts[1]["Id"], new_contact["Id"]},
         "deals": {deals[0]["Id"], deals[1]["Id"]},
         "orders": {order["Id"]},
+        "order_products": {order["Products"][0]["Id"]},
     }
-    ploomes_sim.request_log.clear()
-    report = run_ploomes()
 
-    assert not report.skipped
+
+def _ploomes_second_run(run: SecondRun) -> None:
+    """Every query of an incremental table starts at the first run's end minus the lookback, and what the second run
+    wrote is exactly the changed records (and their line items), all updated at or after that start."""
+    lookback = pendulum.duration(minutes=ploomes_defaults.LOOKBACK_MINUTES)
+    starts = {e.table: pendulum.parse(run.first_states[e.table]["watermark"]) - lookback for e in INCREMENTAL}
     children = (("contact_phones", "contact_id", "contacts"), ("order_products", "order_id", "orders"))
-    written = rows_loaded_after(warehouse, [*starts, *(child for child, _, _ in children)], earlier_loads)
+    written = rows_loaded_after(run.warehouse, [*starts, *(child for child, _, _ in children)], run.earlier_loads)
     for entity in INCREMENTAL:
-        entries = ploomes_sim.request_log.entries(path=entity.path)
+        entries = run.sim.request_log.entries(path=entity.path)
         assert entries and all(window_start(e) == starts[entity.table] for e in entries), entity.table
         rows = written[entity.table]
-        assert {row["id"] for row in rows} == changed.get(entity.table, set()), entity.table
+        assert {row["id"] for row in rows} == run.changed.get(entity.table, set()), entity.table
         assert all(instant(row["last_update_date"]) >= starts[entity.table] for row in rows), entity.table
     for child, parent_key, parent in children:
-        assert {row[parent_key] for row in written[child]} <= changed[parent], child
-    got = warehouse.query(f"select id from {warehouse.dataset}.order_products where order_id = {order['Id']}")
-    assert [row["id"] for row in got] == [order["Products"][0]["Id"]]
+        assert {row[parent_key] for row in written[child]} <= run.changed[parent], child
+    order_id = next(iter(run.changed["orders"]))
+    got = run.warehouse.query(f"select id from {run.warehouse.dataset}.order_products where order_id = {order_id}")
+    assert {row["id"] for row in got} == run.changed["order_products"]
 
 
 HIVESTR_PARENTS = {"inventory": "inventory", "clients": "clients", "proposals": "proposals", "pipeline_deals": "deals"}
@@ -380,52 +393,68 @@ HIVESTR_LISTS = {
 }
 
 
-@pytest.fixture
-def hivestr_config() -> dict:
-    return {"scale": 40}
+def _hivestr_parents(sim) -> dict[str, dict[str, dict]]:
+    return {table: {r["id"]: r for r in sim.records(entity)} for table, entity in HIVESTR_PARENTS.items()}
 
 
-def test_a_second_hivestr_run_reads_children_only_of_parents_changed_since_the_first(
-    run_hivestr, hivestr_sim, warehouse
-):
-    """Hivestr's lists have no updated-since filter: every run reads each list in full (by design, README), and the
-    check is that only parents changed since the first run have their children requested and rows rewritten."""
-
-    def parents() -> dict[str, dict[str, dict]]:
-        return {table: {r["id"]: r for r in hivestr_sim.records(e)} for table, e in HIVESTR_PARENTS.items()}
-
-    run_hivestr()
-    before, earlier_loads = parents(), load_ids(warehouse)
+def _hivestr_changes(run: SecondRun) -> None:
+    sim = run.sim
+    before = _hivestr_parents(sim)
     client = next(iter(before["clients"].values()))
-    hivestr_sim.update("clients", client["id"], {"phone": "(11) 90000-0000"})
+    sim.update("clients", client["id"], {"phone": "(11) 90000-0000"})
     broadcast = next(i for i in before["inventory"].values() if i["media_type"] in ("TV", "RADIO"))
-    hivestr_sim.update("inventory", broadcast["id"], {"description": "Novo horário nobre"})
-    task = next(iter(hivestr_sim.records("tasks")))
-    hivestr_sim.update("tasks", task["id"], {"title": "Ligar de novo"})
+    sim.update("inventory", broadcast["id"], {"description": "Novo horário nobre"})
+    task = next(iter(sim.records("tasks")))
+    sim.update("tasks", task["id"], {"title": "Ligar de novo"})
     proposal = next(p for p in before["proposals"].values() if p["status"] not in ("approved", "rejected"))
-    item = next(i for i in hivestr_sim.records("proposal_items") if i["proposal_id"] == proposal["id"])
+    item = next(i for i in sim.records("proposal_items") if i["proposal_id"] == proposal["id"])
     # a new price moves the totals its list row shows; the list carries no updated_at, so a change it does not show
     # (the items alone, at the same prices) goes unseen until the totals move or --full-refresh
     repriced = {k: item[k] for k in ("vehicle_id", "schedule_id", "quantity", "unit_price", "is_bonus")}
-    hivestr_sim.update("proposals", proposal["id"], {"items": [{**repriced, "final_price": item["final_price"] + 500}]})
-    after = parents()
-    changed = {t: {i for i, r in rows.items() if before[t].get(i) != r} for t, rows in after.items()}
-    assert client["id"] in changed["clients"] and task["deal_id"] in changed["pipeline_deals"]
-    hivestr_sim.request_log.clear()
-    report = run_hivestr()
+    sim.update("proposals", proposal["id"], {"items": [{**repriced, "final_price": item["final_price"] + 500}]})
+    after = _hivestr_parents(sim)
+    run.changed = {table: {i for i, r in rows.items() if before[table].get(i) != r} for table, rows in after.items()}
+    assert client["id"] in run.changed["clients"] and task["deal_id"] in run.changed["pipeline_deals"]
 
-    assert not report.skipped
-    child_requests = {e.path for e in hivestr_sim.request_log.entries() if e.path not in HIVESTR_LISTS}
+
+def _hivestr_second_run(run: SecondRun) -> None:
+    """Hivestr's lists have no updated-since filter: every run reads each list in full (by design, README). What the
+    second run may skip is the children: only parents changed since the first run have them requested and rewritten."""
+    broadcast = {i["id"] for i in run.sim.records("inventory") if i["media_type"] in ("TV", "RADIO")}
+    child_requests = {e.path for e in run.sim.request_log.entries() if e.path not in HIVESTR_LISTS}
     expected = {
         path.format(id=parent_id)
         for table, (_, _, path) in HIVESTR_CHILDREN.items()
-        for parent_id in changed[table]
-        if table != "inventory" or after[table][parent_id]["media_type"] in ("TV", "RADIO")
+        for parent_id in run.changed[table]
+        if table != "inventory" or parent_id in broadcast
     }
     assert child_requests == expected
-    written = rows_loaded_after(
-        warehouse, [*HIVESTR_CHILDREN, *(c for c, _, _ in HIVESTR_CHILDREN.values())], earlier_loads
-    )
+    tables = [*HIVESTR_CHILDREN, *(child for child, _, _ in HIVESTR_CHILDREN.values())]
+    written = rows_loaded_after(run.warehouse, tables, run.earlier_loads)
     for table, (child, parent_key, _) in HIVESTR_CHILDREN.items():
-        assert {r["id"] for r in written[table]} == changed[table], table
-        assert {r[parent_key] for r in written[child]} <= changed[table], child
+        assert {r["id"] for r in written[table]} == run.changed[table], table
+        assert {r[parent_key] for r in written[child]} <= run.changed[table], child
+
+
+SECOND_RUN = {"ploomes": (_ploomes_changes, _ploomes_second_run), "hivestr": (_hivestr_changes, _hivestr_second_run)}
+
+
+def test_a_second_incremental_run_reads_only_what_changed_since_the_first(loaded):
+    """The first run is the shared straight load; the second reads a twin of its simulator (the same data) where some
+    records changed since, into a copy of the first run's dataset and state."""
+    make_changes, check_run = SECOND_RUN[loaded.system.name]
+    warehouse = loaded.copy_of(loaded.warehouse, "incremental")
+    first = resource_states(
+        dlt.attach(loaded.system.name, pipelines_dir=str(loaded.workdir / "straight")), loaded.system.name
+    )
+    twin = loaded.system.new_simulator()
+    with twin.serve() as base_url:
+        twin.base_url = base_url
+        run = SecondRun(twin, warehouse, first, load_ids(warehouse))
+        make_changes(run)
+        twin.request_log.clear()
+        run.report = make_runner(
+            loaded.system.pipeline, warehouse, loaded.workdir / "incremental", loaded.system.settings(twin)
+        )()
+        assert not run.report.skipped and not run.report.unfinished
+        check_run(run)
