@@ -2,7 +2,8 @@
 
 Record values are kept raw, as (FieldId, value) pairs; names (an option's, a user's) are resolved when a record is
 read, so renaming an option changes ObjectValueName everywhere at once, as in Ploomes. Deleting a field hides its
-values; changing a field's type shows the values that convert to the new type and hides the others. Field keys are an entity prefix plus a GUID derived from the seed.
+values; changing a field's type shows the values that convert to the new type and hides the others. Field keys are
+an entity prefix plus a GUID derived from the seed.
 """
 
 from __future__ import annotations

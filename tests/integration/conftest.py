@@ -54,20 +54,24 @@ def ploomes_sim(sim_config):
         yield sim
 
 
+def run_options(warehouse: Warehouse, pipelines_dir: Path, **overrides) -> RunOptions:
+    """Options for a quiet run into `warehouse`, its pipeline kept in `pipelines_dir`."""
+    return RunOptions(
+        destination=warehouse.destination,
+        duckdb_path=warehouse.duckdb_path or pipelines_dir / "unused.duckdb",
+        pipelines_dir=str(pipelines_dir),
+        dataset_name=warehouse.dataset,
+        progress=False,
+        **overrides,
+    )
+
+
 def make_runner(pipeline_module, warehouse: Warehouse, pipelines_dir: Path, source_settings: dict) -> Runner:
     """run(**RunOptions overrides, source={settings}) of `pipeline_module`'s run_pipeline into `warehouse`."""
 
     def run(**overrides) -> SyncReport:
-        options = RunOptions(
-            destination=warehouse.destination,
-            duckdb_path=warehouse.duckdb_path or pipelines_dir / "unused.duckdb",
-            pipelines_dir=str(pipelines_dir),
-            dataset_name=warehouse.dataset,
-            progress=False,
-            extra={**source_settings, **overrides.pop("source", {})},
-            **overrides,
-        )
-        return pipeline_module.run_pipeline(options)
+        extra = {**source_settings, **overrides.pop("source", {})}
+        return pipeline_module.run_pipeline(run_options(warehouse, pipelines_dir, extra=extra, **overrides))
 
     return run
 

@@ -25,13 +25,20 @@ import pendulum
 import pytest
 
 from pipelines import hivestr_pipeline, ploomes_pipeline
-from pipelines.common import RunOptions, make_pipeline
+from pipelines.common import make_pipeline
 from sources import hivestr, ploomes
 from sources.ploomes import settings as ploomes_defaults
 from sources.ploomes.entities import ENTITIES
 from sources.report import SyncReport
 from tests.integration.compare import assert_same_tables, table_contents
-from tests.integration.conftest import TEST_KEY, Runner, hivestr_settings, make_runner, ploomes_settings
+from tests.integration.conftest import (
+    TEST_KEY,
+    Runner,
+    hivestr_settings,
+    make_runner,
+    ploomes_settings,
+    run_options,
+)
 from tests.integration.warehouse import Warehouse
 
 INCREMENTAL = [e for e in ENTITIES if e.incremental]
@@ -140,14 +147,7 @@ class Loaded:
         return copy, self.runner(copy, self.workdir / label)
 
     def pipeline(self, warehouse: Warehouse, pipelines_dir: Path) -> dlt.Pipeline:
-        options = RunOptions(
-            destination=warehouse.destination,
-            duckdb_path=warehouse.duckdb_path or pipelines_dir / "unused.duckdb",
-            pipelines_dir=str(pipelines_dir),
-            dataset_name=warehouse.dataset,
-            progress=False,
-        )
-        return make_pipeline(self.system.name, options)
+        return make_pipeline(self.system.name, run_options(warehouse, pipelines_dir))
 
 
 COMBINATIONS = [
