@@ -14,6 +14,11 @@ CONTACT_TABLES = ["contacts", "custom_fields", "field_options"]
 TEXT_TYPES = ("varchar", "text", "character varying")  # DuckDB, Postgres
 
 
+@pytest.fixture
+def hivestr_config() -> dict:
+    return {"scale": 40}
+
+
 def holders(sim, field_key: str) -> list[dict]:
     """The contacts holding a value of the field, with their items of it."""
     found = []
@@ -85,8 +90,8 @@ def test_a_field_changing_type_and_options_renamed_or_removed(run_ploomes, ploom
 def test_hivestr_attributes_appearing_and_vanishing(run_hivestr, hivestr_sim, warehouse):
     run_hivestr(tables=["clients", "pipeline_deals"])
     clients = list(hivestr_sim.records("clients"))
-    with_website = [c for c in clients if c.get("zip_code")]
-    changed, untouched = with_website[0], with_website[1]
+    with_zip_code = [c for c in clients if c.get("zip_code")]
+    changed, untouched = with_zip_code[0], with_zip_code[1]
 
     hivestr_sim.add_attribute("clients", "segment", lambda record: f"segmento-{record['id'][:4]}")
     hivestr_sim.remove_attribute("clients", "zip_code")
@@ -110,8 +115,3 @@ def test_hivestr_attributes_appearing_and_vanishing(run_hivestr, hivestr_sim, wa
     assert report.tables["pipeline_deals"].rows == len(deals)
     probabilities = warehouse.query(f"select distinct probability from {warehouse.dataset}.pipeline_deals")
     assert probabilities == [{"probability": 35}]
-
-
-@pytest.fixture
-def hivestr_config() -> dict:
-    return {"scale": 40}

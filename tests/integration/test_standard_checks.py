@@ -55,7 +55,7 @@ class System:
     new_simulator: Callable[[], Any]
     settings: Callable[[Any], dict]
     all_tables: tuple[str, ...]
-    resumable_tables: tuple[str, ...]  # tables whose reading a checkpoint can split between runs
+    stateful_tables: tuple[str, ...]  # progress kept in resource state: a checkpoint can split their reading
     # Run options that make a load at this scale take three checkpoints. Ploomes lookups are read whole every run
     # (there is no state to resume them from), so its resumption is checked on the tables that keep state.
     checkpointed: dict[str, Any]
@@ -249,7 +249,7 @@ def _ploomes_after_future(loaded: Loaded, report: SyncReport, states: dict[str, 
 def _hivestr_after_future(loaded: Loaded, report: SyncReport, states: dict[str, dict[str, Any]]) -> None:
     """Hivestr recognises a change by equality, not order (its lists cannot filter by date): a marker it never
     handed out is a change, so every parent's children are read again; the markers are then the API's own."""
-    for table in loaded.system.resumable_tables:
+    for table in loaded.system.stateful_tables:
         assert report.tables[table].rows == len(loaded.tables[table]), table
         fingerprints = states[table]["fingerprints"]
         assert len(fingerprints) == len(loaded.tables[table]) and FUTURE not in fingerprints.values(), table
@@ -300,13 +300,13 @@ def test_resuming_from_every_checkpoint_gives_the_tables_of_a_straight_load(load
     assert set(straight) >= set(system.checkpointed.get("tables", ()))
     assert_same_tables(straight, table_contents(target))
 
-    straight_rows = sum(loaded.report.tables[t].rows for t in system.resumable_tables)
+    straight_rows = sum(loaded.report.tables[t].rows for t in system.stateful_tables)
     for number, checkpoint in enumerate(checkpoints, start=1):
         report = loaded.runner(checkpoint, loaded.workdir / f"resume{number}")(**system.checkpointed)
         assert not report.skipped
         assert_same_tables(straight, table_contents(checkpoint))
         # it continued from the checkpoint's state rather than reading everything again
-        assert sum(report.tables[t].rows for t in system.resumable_tables if t in report.tables) < straight_rows
+        assert sum(report.tables[t].rows for t in system.stateful_tables if t in report.tables) < straight_rows
 
 
 # --- a second incremental run: what each system's API lets it skip ----------------------------------------------
