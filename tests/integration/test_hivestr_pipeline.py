@@ -6,11 +6,13 @@ import datetime as dt
 import re
 import threading
 import time
+import uuid
 
 import pytest
 
 from pipelines import hivestr_pipeline
 from simulators.core import LatencySettings
+from tests.integration.conftest import Runner, hivestr_settings, make_runner
 
 # warehouse table -> the simulator's entity
 TABLES = {
@@ -23,6 +25,31 @@ TABLES = {
     "pipeline_deals": "deals",
     "pipeline_deal_tasks": "tasks",
 }
+
+
+@pytest.fixture
+def hivestr_config() -> dict:
+    """Extra HivestrConfig settings; a test overrides it with @pytest.mark.parametrize("hivestr_config", [...])."""
+    return {}
+
+
+@pytest.fixture
+def hivestr_sim(hivestr_config):
+    from simulators.hivestr import HivestrConfig, HivestrSimulator
+
+    key, secret = f"hvstr_{uuid.uuid4().hex[:12]}", f"secret-{uuid.uuid4().hex}"
+    settings = {"scale": 120, "seed": 5, "credentials": ((key, secret),), "requests_per_hour": None}
+    sim = HivestrSimulator(HivestrConfig(**{**settings, **hivestr_config}))
+    with sim.serve() as base_url:
+        sim.base_url = base_url  # already ends in /api/v1
+        yield sim
+
+
+@pytest.fixture
+def run_hivestr(warehouse, hivestr_sim, tmp_path) -> Runner:
+    """Run pipelines/hivestr_pipeline.py's run() against the simulator, into dataset hivestr[_<suffix>]."""
+    warehouse.dataset = warehouse.dataset.replace("ploomes", "hivestr")
+    return make_runner(hivestr_pipeline, warehouse, tmp_path / "pipelines", hivestr_settings(hivestr_sim))
 
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

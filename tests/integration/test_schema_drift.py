@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.integration import test_hivestr_pipeline as hivestr_tests
+
+# the Hivestr fixtures, shared with the pipeline's tests
+hivestr_sim, run_hivestr = hivestr_tests.hivestr_sim, hivestr_tests.run_hivestr
+
 CONTACT_TABLES = ["contacts", "custom_fields", "field_options"]
 TEXT_TYPES = ("varchar", "text", "character varying")  # DuckDB, Postgres
 
