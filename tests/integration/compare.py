@@ -60,7 +60,7 @@ def table_contents(warehouse) -> dict[str, list[dict[str, Any]]]:
     tables = sorted(t for t in warehouse.tables() if not t.startswith("_dlt_"))
     contents = {}
     for table, rows in zip(
-        tables, warehouse.query_each([f"select * from {warehouse.dataset}.{t}" for t in tables]), strict=True
+        tables, warehouse.query_all([f"select * from {warehouse.dataset}.{t}" for t in tables]), strict=True
     ):
         trimmed = [{column: value for column, value in row.items() if column not in DLT_ROW_COLUMNS} for row in rows]
         contents[table] = sorted(trimmed, key=lambda row: (str(row.get("id")), repr(sorted(row.items()))))

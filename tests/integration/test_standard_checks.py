@@ -191,7 +191,7 @@ def load_ids(warehouse: Warehouse) -> set[str]:
 def rows_loaded_after(warehouse: Warehouse, tables: list[str], earlier_loads: set[str]) -> dict[str, list[dict]]:
     """table -> the rows that a load not among `earlier_loads` wrote (a merge gives a rewritten row its load id)."""
     present = [t for t in tables if t in warehouse.tables()]
-    everything = warehouse.query_each([f"select * from {warehouse.dataset}.{t}" for t in present])
+    everything = warehouse.query_all([f"select * from {warehouse.dataset}.{t}" for t in present])
     written = {
         table: [r for r in rows if r["_dlt_load_id"] not in earlier_loads]
         for table, rows in zip(present, everything, strict=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,46 +17,21 @@ class Warehouse:
     postgres_dsn: str | None = None
 
     def query(self, sql: str) -> list[dict[str, Any]]:
-        return self.query_each([sql])[0]
+        return self.query_all([sql])[0]
 
-    def query_each(self, sqls: list[str]) -> list[list[dict[str, Any]]]:
-        """Several queries over one connection (opening a DuckDB file reads its whole catalog)."""
-        with self._cursor(read_only=True) as cursor:
-            results = []
-            for sql in sqls:
-                cursor.execute(sql)
-                names = [d[0] for d in cursor.description]
-                results.append([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
-            return results
-
-    def execute(self, statements: list[str]) -> None:
-        with self._cursor(read_only=False) as cursor:
-            for statement in statements:
-                cursor.execute(statement)
-
-    @contextmanager
-    def _cursor(self, read_only: bool) -> Iterator[Any]:
+    def query_all(self, sqls: list[str]) -> list[list[dict[str, Any]]]:
+        """The rows of each statement, all read on one connection."""
         if self.destination == "duckdb":
-            with duckdb.connect(str(self.duckdb_path), read_only=read_only) as connection:
-                yield connection
-            return
+            with duckdb.connect(str(self.duckdb_path), read_only=True) as connection:
+                return [_rows(connection.execute(sql)) for sql in sqls]
         import psycopg2
 
         with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
-            yield cursor
-
-    def clone(self, dataset: str) -> Warehouse:
-        """A copy of every table, dlt's own included, as another dataset (in DuckDB, in a file of its own): a
-        pipeline pointed at it from an empty pipelines_dir restores the copied state and schema, and carries on."""
-        tables = sorted(self.tables())
-        if self.destination == "postgres":
-            copies = [f"create table {dataset}.{t} as select * from {self.dataset}.{t}" for t in tables]
-            self.execute([f"create schema {dataset}", *copies])
-            return replace(self, dataset=dataset)
-        copy = replace(self, dataset=dataset, duckdb_path=self.duckdb_path.with_name(f"copy_{dataset}.duckdb"))
-        copies = [f"create table {dataset}.{t} as select * from original.{self.dataset}.{t}" for t in tables]
-        copy.execute([f"attach '{self.duckdb_path}' as original (read_only)", f"create schema {dataset}", *copies])
-        return copy
+            results = []
+            for sql in sqls:
+                cursor.execute(sql)
+                results.append(_rows(cursor))
+            return results
 
     def rows(self, table: str, order_by: str = "id") -> list[dict[str, Any]]:
         return self.query(f"select * from {self.dataset}.{table} order by {order_by}")
@@ -77,6 +50,31 @@ class Warehouse:
         )
         return {row["column_name"]: row["data_type"].lower() for row in self.query(sql)}
 
+    def execute(self, statements: list[str]) -> None:
+        if self.destination == "duckdb":
+            with duckdb.connect(str(self.duckdb_path)) as connection:
+                for statement in statements:
+                    connection.execute(statement)
+            return
+        import psycopg2
+
+        with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def clone(self, dataset: str) -> Warehouse:
+        """A copy of every table, dlt's own included, as another dataset (in DuckDB, in a file of its own): a
+        pipeline pointed at it from an empty pipelines_dir restores the copied state and schema, and carries on."""
+        tables = sorted(self.tables())
+        if self.destination == "postgres":
+            copies = [f"create table {dataset}.{t} as select * from {self.dataset}.{t}" for t in tables]
+            self.execute([f"create schema {dataset}", *copies])
+            return replace(self, dataset=dataset)
+        copy = replace(self, dataset=dataset, duckdb_path=self.duckdb_path.with_name(f"copy_{dataset}.duckdb"))
+        copies = [f"create table {dataset}.{t} as select * from original.{self.dataset}.{t}" for t in tables]
+        copy.execute([f"attach '{self.duckdb_path}' as original (read_only)", f"create schema {dataset}", *copies])
+        return copy
+
     def drop_dataset(self) -> None:
         if self.destination == "postgres":
             import psycopg2
@@ -84,3 +82,17 @@ class Warehouse:
             with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
                 for schema in (self.dataset, f"{self.dataset}_staging"):
                     cursor.execute(f"drop schema if exists {schema} cascade")
+
+    def snapshot(self) -> dict[str, list[tuple[str, ...]]]:
+        """Every table of the dataset, dlt's own included, as sorted rows of text: to compare, or to search."""
+        tables = sorted(self.tables())
+        contents = self.query_all([f"select * from {self.dataset}.{table}" for table in tables])
+        return {
+            table: sorted(tuple(str(v) for v in row.values()) for row in rows)
+            for table, rows in zip(tables, contents, strict=True)
+        }
+
+
+def _rows(cursor: Any) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
