@@ -156,6 +156,18 @@ class HivestrSimulator:
             _changeable(entity)
             ds.delete(entity, ds.table(entity).row_of(record_id))
 
+    # --- API drift ----------------------------------------------------------------------------------------------
+    def add_attribute(self, entity: str, name: str, value: Any) -> None:
+        """From now on every `entity` record carries `name`: `value`, or `value(record)` when it is callable, as when
+        the API starts sending a new field. No record's updated_at moves."""
+        with self.dataset.lock:
+            self.dataset.table(entity).added_fields[name] = value
+
+    def remove_attribute(self, entity: str, name: str) -> None:
+        """From now on `entity` records no longer carry `name`, as when the API stops sending a field."""
+        with self.dataset.lock:
+            self.dataset.table(entity).removed_fields.add(name)
+
     def _priced_item(self, record: Record) -> Record:
         ds = self.dataset
         unknown = sorted(set(record) - set(SPECS["proposal_items"].fields))

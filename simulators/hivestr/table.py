@@ -67,6 +67,9 @@ class Table:
             name: Vocabulary(col.values) for name, col in spec.columns.items() if col.kind == "category"
         }
         self.overrides: dict[int, Record] = {}
+        # API drift: fields the API started sending (name -> value, or value(record)) or stopped sending
+        self.added_fields: dict[str, Any] = {}
+        self.removed_fields: set[str] = set()
         self._search_texts: dict[int, str] = {}
         self._build = lru_cache(maxsize=_BUILD_CACHE)(build)
         self._child_order = np.zeros(0, dtype=np.int64)
@@ -143,10 +146,14 @@ class Table:
         """A fresh copy: callers may change it without touching the stored or cached record."""
         base = self.base(row)
         columns = self.spec.columns
-        return {
+        record = {
             name: self.value(row, name) if name in columns or name == "id" else _copied(base.get(name))
             for name in self.spec.fields
+            if name not in self.removed_fields
         }
+        for name, value in self.added_fields.items():
+            record[name] = value(record) if callable(value) else value
+        return record
 
     # --- children -------------------------------------------------------------------------------------------------
     def _index_children(self, parents: np.ndarray) -> None:

@@ -3,7 +3,7 @@
 GET    /_sim/fields[?entity=Contacts]        the catalog (custom and native fields)
 POST   /_sim/fields    {"entity": "Contacts", "name": "Região", "type": "Option", "options": ["Sul"],
                         "multiple": false}
-PATCH  /_sim/fields/{id or key}   {"name": "New name"}
+PATCH  /_sim/fields/{id or key}   {"name": "New name"} and/or {"type": "Integer"} (a plain type, see retype_field)
 DELETE /_sim/fields/{id or key}
 POST   /_sim/options   {"field": id or key | "table_id": n, "name": "Nova opção"}
 PATCH  /_sim/options/{id}  {"name": "Novo nome"}
@@ -57,9 +57,13 @@ def field_routes(sim: PloomesSimulator, prefix: str = "/_sim") -> list[BaseRoute
         )
         return JSONResponse(created, status_code=201)
 
-    async def rename_field(request: Request) -> Response:
+    async def change_field(request: Request) -> Response:
         body = await _object(request)
-        return JSONResponse(sim.rename_field(request.path_params["ref"], _name(body)))
+        ref = request.path_params["ref"]
+        if "type" not in body and "name" not in body:
+            raise AdminError(400, "send 'name' and/or 'type'")
+        changed = sim.retype_field(ref, body["type"]) if "type" in body else None
+        return JSONResponse(sim.rename_field(ref, _name(body)) if "name" in body else changed)
 
     async def delete_field(request: Request) -> Response:
         sim.delete_field(request.path_params["ref"])
@@ -85,7 +89,7 @@ def field_routes(sim: PloomesSimulator, prefix: str = "/_sim") -> list[BaseRoute
     return [
         Route(f"{prefix}/fields", admin_endpoint(list_fields), methods=["GET"]),
         Route(f"{prefix}/fields", admin_endpoint(add_field), methods=["POST"]),
-        Route(f"{prefix}/fields/{{ref}}", admin_endpoint(rename_field), methods=["PATCH"]),
+        Route(f"{prefix}/fields/{{ref}}", admin_endpoint(change_field), methods=["PATCH"]),
         Route(f"{prefix}/fields/{{ref}}", admin_endpoint(delete_field), methods=["DELETE"]),
         Route(f"{prefix}/options", admin_endpoint(add_option), methods=["POST"]),
         Route(f"{prefix}/options/{{option_id:int}}", admin_endpoint(rename_option), methods=["PATCH"]),

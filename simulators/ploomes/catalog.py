@@ -2,7 +2,8 @@
 
 Record values are kept raw, as (FieldId, value) pairs; names (an option's, a user's) are resolved when a record is
 read, so renaming an option changes ObjectValueName everywhere at once, as in Ploomes. Deleting a field hides its
-values. Field keys are an entity prefix plus a GUID derived from the seed.
+values; changing a field's type shows the values that convert to the new type and hides the others. Field keys are
+an entity prefix plus a GUID derived from the seed.
 """
 
 from __future__ import annotations
@@ -280,6 +281,7 @@ class FieldCatalog:
         self.fields: dict[int, CustomField] = {}
         self.tables: dict[int, OptionsTable] = {}
         self.version = 0  # bumped on every change, so derived views know to rebuild
+        self._retyped: set[int] = set()  # fields whose stored values may be of an earlier type
         self._next_field_id = 210_000
         self._next_table_id = 3_100
         self._next_option_id = 6_700
@@ -380,6 +382,21 @@ class FieldCatalog:
             self.version += 1
             return target
 
+    def retype_field(self, ref: int | str, kind: str | int) -> CustomField:
+        """Change a field's type between the plain kinds (String ... Bool): stored values that convert to the new
+        type (the text "42" to an integer) keep showing, the others are hidden."""
+        field_type = TYPES_BY_ID.get(kind) if isinstance(kind, int) else TYPE_BY_KIND.get(kind)
+        with self._lock:
+            target = self.field(ref)
+            plain = {t.id for t in TYPES if t.kind == t.native_type}
+            if field_type is None or field_type.id not in plain or target.type_id not in plain:
+                raise ValueError("only fields of a plain type (String, BigString, Integer, Decimal, DateTime, Bool) "
+                                 "change type, to another plain type")  # fmt: skip
+            target.type_id = field_type.id
+            self._retyped.add(target.id)
+            self.version += 1
+            return target
+
     def delete_field(self, ref: int | str) -> CustomField:
         with self._lock:
             target = self.fields.pop(self.field(ref).id)
@@ -428,6 +445,8 @@ class FieldCatalog:
         with self._lock:
             for position, (field_id, value) in enumerate(values):
                 target = self.fields.get(field_id)
+                if target is not None and value is not None and field_id in self._retyped:
+                    value = self._converted(target, value)
                 if target is None or value is None:
                     continue
                 columns = _value_columns(target, value, self, names)
@@ -458,6 +477,12 @@ class FieldCatalog:
             target = self._own_field(entity_id, item.get("FieldKey", item.get("FieldId")))
             raw.append((target.id, self._plain(target, _item_value(target, item))))
         return raw
+
+    def _converted(self, target: CustomField, value: Any) -> Any:
+        try:
+            return self._plain(target, value)
+        except (ValueError, TypeError):
+            return None
 
     def _own_field(self, entity_id: int, ref: Any) -> CustomField:
         if ref is None:

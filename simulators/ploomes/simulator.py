@@ -141,6 +141,12 @@ class PloomesSimulator:
         with self.dataset.lock:
             return self._field_record(self.dataset.catalog.rename_field(ref, name))
 
+    def retype_field(self, ref: int | str, native_type: str) -> Record:
+        """Change a plain field's type (String, BigString, Integer, Decimal, DateTime, Bool): values that convert
+        keep showing, the others vanish from OtherProperties. Records' LastUpdateDate does not move."""
+        with self.dataset.lock:
+            return self._field_record(self.dataset.catalog.retype_field(ref, native_type))
+
     def delete_field(self, ref: int | str) -> None:
         """Remove a field: its values disappear from every record's OtherProperties."""
         with self.dataset.lock:

@@ -266,7 +266,7 @@ def _custom_fields_resource(sync: _Sync, registry: ColumnRegistry) -> DltResourc
         rows = []
         for field in registry.catalog.all():
             table = tables_by_entity_id.get(field.entity_id)
-            base = assigned.get(table, {}).get(field.key) if table and field.dynamic else None
+            columns = assigned.get(table, {}).get(field.key) if table and field.dynamic else None
             rows.append(
                 {
                     "id": field.id,
@@ -279,7 +279,7 @@ def _custom_fields_resource(sync: _Sync, registry: ColumnRegistry) -> DltResourc
                     "multiple": field.multiple,
                     "options_table_id": field.options_table_id,
                     "dynamic": field.dynamic,
-                    "columns": ", ".join(field.columns(base)) if base else None,
+                    "columns": ", ".join(columns) if columns else None,
                 }
             )
         sync.report.add_rows(CUSTOM_FIELDS_TABLE, len(rows))

@@ -4,7 +4,9 @@ Fields are read from `/Fields` on every run, so a field created yesterday is a c
 comes from its `Name`, transliterated to ASCII snake_case, and is frozen per `FieldKey` in the source state the first
 time it is given: renaming a field in Ploomes keeps its column, and a removed field keeps its column (written null).
 Option, user, contact and product fields give two columns, `<name>_id` and `<name>_val` (the label at read time);
-multi-select values are comma-joined in the same two columns, as Kondado does.
+multi-select values are comma-joined in the same two columns, as Kondado does. A field that changes type keeps
+the column it had, with the values it holds, and writes the new type's values to dlt's variant column
+`<column>__v_<type>` (`codigo_erp__v_bigint`): a column never changes type, so nothing loaded is rewritten.
 """
 
 from __future__ import annotations
@@ -133,6 +135,18 @@ def _claims(field: CustomField, base: str) -> set[str]:
     return {base, *field.columns(base)}
 
 
+def typed_columns(field: CustomField, base: str, types_seen: Mapping[str, str]) -> dict[str, str]:
+    """The field's columns under `base` -> the columns its values are written to.
+
+    `types_seen` (column -> the data type it was created with) keeps a column's type for good: when the field's
+    type changed in Ploomes, this type's values go to the variant column `<column>__v_<type>` instead.
+    """
+    return {
+        column: column if types_seen.get(column, data_type) == data_type else f"{column}__v_{data_type}"
+        for column, data_type in field.columns(base).items()
+    }
+
+
 class FieldCatalog:
     """The account's custom fields, read once per run and shared by every table's thread."""
 
@@ -155,16 +169,23 @@ class FieldCatalog:
 class CustomFieldMapper:
     """Turns one entity's `OtherProperties` items into column values, by the frozen FieldKey -> column mapping."""
 
-    def __init__(self, fields: Iterable[CustomField], columns_by_key: Mapping[str, str]):
+    def __init__(
+        self,
+        fields: Iterable[CustomField],
+        columns_by_key: Mapping[str, str],
+        types_seen: Mapping[str, str] | None = None,
+    ):
         self._targets = [(f, columns_by_key[f.key]) for f in fields if f.key in columns_by_key]
         self._by_key = {f.key: (f, base) for f, base in self._targets}
+        self._placed = {f.key: typed_columns(f, base, types_seen or {}) for f, base in self._targets}
 
     def column_hints(self) -> dict[str, dict[str, Any]]:
-        return {
-            column: {"name": column, "data_type": data_type, "nullable": True}
-            for field, base in self._targets
-            for column, data_type in field.columns(base).items()
-        }
+        hints = {}
+        for field, base in self._targets:
+            placed = self._placed[field.key]
+            for column, data_type in field.columns(base).items():
+                hints[placed[column]] = {"name": placed[column], "data_type": data_type, "nullable": True}
+        return hints
 
     def values(self, other_properties: Iterable[Mapping[str, Any]] | None) -> dict[str, Any]:
         grouped: dict[str, list[Mapping[str, Any]]] = {}
@@ -174,10 +195,13 @@ class CustomFieldMapper:
         row: dict[str, Any] = {}
         for key, items in grouped.items():
             field, base = self._by_key[key]
-            if field.kind == "scalar":
-                row[base] = _scalar_value(field, items[0])
-            else:
-                row.update(_reference_values(field, base, items))
+            values = (
+                {base: _scalar_value(field, items[0])}
+                if field.kind == "scalar"
+                else _reference_values(field, base, items)
+            )
+            placed = self._placed[key]
+            row.update({placed[column]: value for column, value in values.items()})
         return row
 
 

@@ -228,3 +228,30 @@ def assert_hivestr_matches(warehouse, sim, deleted: Mapping[str, set[str]] | Non
         for table in HIVESTR_TABLES:
             assert_hivestr_table_matches(warehouse, sim, table, deleted.get(table, set()))
         assert_hivestr_rows(hivestr_reminders(sim), warehouse.rows("pipeline_reminders"), "pipeline_reminders")
+
+
+DLT_ROW_COLUMNS = frozenset({"_dlt_load_id", "_dlt_id"})  # differ between loads of the same rows
+
+
+def table_contents(warehouse) -> dict[str, list[dict[str, Any]]]:
+    """Every table the pipeline produced (not dlt's own `_dlt_*`), its rows without dlt's per-load columns, by id."""
+    tables = sorted(t for t in warehouse.tables() if not t.startswith("_dlt_"))
+    contents = {}
+    for table, rows in zip(
+        tables, warehouse.query_all([f"select * from {warehouse.dataset}.{t}" for t in tables]), strict=True
+    ):
+        trimmed = [{column: value for column, value in row.items() if column not in DLT_ROW_COLUMNS} for row in rows]
+        contents[table] = sorted(trimmed, key=lambda row: (str(row.get("id")), repr(sorted(row.items()))))
+    return contents
+
+
+def assert_same_tables(expected: dict[str, list[dict[str, Any]]], got: dict[str, list[dict[str, Any]]]) -> None:
+    """The same tables holding the same rows; the message names the first table, row and column that differ."""
+    assert sorted(got) == sorted(expected), f"tables differ: {sorted(set(got) ^ set(expected))}"
+    for table, rows in expected.items():
+        if got[table] == rows:
+            continue
+        assert len(got[table]) == len(rows), f"{table}: {len(got[table])} rows, expected {len(rows)}"
+        for want, have in zip(rows, got[table], strict=True):
+            differing = sorted(c for c in set(want) | set(have) if want.get(c, "<absent>") != have.get(c, "<absent>"))
+            assert not differing, f"{table} id={want.get('id')}: {[(c, want.get(c), have.get(c)) for c in differing]}"

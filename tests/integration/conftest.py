@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from tests.integration.warehouse import Warehouse
 
 TEST_KEY = "test-user-key-7f3a9c"
 FAST = 100_000  # requests per minute: tests measure correctness, `make bench` measures speed
+Runner = Callable[..., SyncReport]
 
 
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -52,34 +54,47 @@ def ploomes_sim(sim_config):
         yield sim
 
 
-def run_options(warehouse: Warehouse, tmp_path, source: dict, overrides: dict) -> RunOptions:
-    """What a pipeline script's run() gets in these tests: this test's warehouse and pipelines dir, no progress."""
+def run_options(warehouse: Warehouse, pipelines_dir: Path, **overrides) -> RunOptions:
+    """Options for a quiet run into `warehouse`, its pipeline kept in `pipelines_dir`."""
     return RunOptions(
         destination=warehouse.destination,
-        duckdb_path=warehouse.duckdb_path or tmp_path / "unused.duckdb",
-        pipelines_dir=str(tmp_path / "pipelines"),
+        duckdb_path=warehouse.duckdb_path or pipelines_dir / "unused.duckdb",
+        pipelines_dir=str(pipelines_dir),
         dataset_name=warehouse.dataset,
         progress=False,
-        extra=source,
         **overrides,
     )
 
 
+def make_runner(pipeline_module, warehouse: Warehouse, pipelines_dir: Path, source_settings: dict) -> Runner:
+    """run(**RunOptions overrides, source={settings}) of `pipeline_module`'s run_pipeline into `warehouse`."""
+
+    def run(**overrides) -> SyncReport:
+        extra = {**source_settings, **overrides.pop("source", {})}
+        return pipeline_module.run_pipeline(run_options(warehouse, pipelines_dir, extra=extra, **overrides))
+
+    return run
+
+
+def ploomes_settings(sim) -> dict:
+    return {"api_key": TEST_KEY, "base_url": sim.base_url, "rate_limit_per_minute": FAST}
+
+
+def hivestr_settings(sim) -> dict:
+    return {
+        "api_key": sim.api_key,
+        "api_secret": sim.api_secret,
+        "base_url": sim.base_url,
+        "requests_per_hour": 1_000_000,
+    }
+
+
 @pytest.fixture
-def run_ploomes(warehouse, ploomes_sim, tmp_path) -> Callable[..., SyncReport]:
+def run_ploomes(warehouse, ploomes_sim, tmp_path) -> Runner:
     """Run pipelines/ploomes_pipeline.py's run() against the simulator; returns the run's SyncReport."""
     from pipelines import ploomes_pipeline
 
-    def run(**overrides) -> SyncReport:
-        source_settings = {
-            "api_key": TEST_KEY,
-            "base_url": ploomes_sim.base_url,
-            "rate_limit_per_minute": FAST,
-            **overrides.pop("source", {}),
-        }
-        return ploomes_pipeline.run_pipeline(run_options(warehouse, tmp_path, source_settings, overrides))
-
-    return run
+    return make_runner(ploomes_pipeline, warehouse, tmp_path / "pipelines", ploomes_settings(ploomes_sim))
 
 
 @pytest.fixture
@@ -101,20 +116,9 @@ def hivestr_sim(hivestr_config):
 
 
 @pytest.fixture
-def run_hivestr(warehouse, hivestr_sim, tmp_path) -> Callable[..., SyncReport]:
+def run_hivestr(warehouse, hivestr_sim, tmp_path) -> Runner:
     """Run pipelines/hivestr_pipeline.py's run() against the simulator (dataset hivestr...); returns its SyncReport."""
     from pipelines import hivestr_pipeline
 
     warehouse.dataset = warehouse.dataset.replace("ploomes", "hivestr")
-
-    def run(**overrides):
-        source = {
-            "api_key": hivestr_sim.api_key,
-            "api_secret": hivestr_sim.api_secret,
-            "base_url": hivestr_sim.base_url,
-            "requests_per_hour": 1_000_000,
-            **overrides.pop("source", {}),
-        }
-        return hivestr_pipeline.run_pipeline(run_options(warehouse, tmp_path, source, overrides))
-
-    return run
+    return make_runner(hivestr_pipeline, warehouse, tmp_path / "pipelines", hivestr_settings(hivestr_sim))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,31 @@ class Warehouse:
             f"where table_schema = '{self.dataset}' and table_name = '{table}'"
         )
         return {row["column_name"]: row["data_type"].lower() for row in self.query(sql)}
+
+    def execute(self, statements: list[str]) -> None:
+        if self.destination == "duckdb":
+            with duckdb.connect(str(self.duckdb_path)) as connection:
+                for statement in statements:
+                    connection.execute(statement)
+            return
+        import psycopg2
+
+        with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def clone(self, dataset: str) -> Warehouse:
+        """A copy of every table, dlt's own included, as another dataset (in DuckDB, in a file of its own): a
+        pipeline pointed at it from an empty pipelines_dir restores the copied state and schema, and carries on."""
+        tables = sorted(self.tables())
+        if self.destination == "postgres":
+            copies = [f"create table {dataset}.{t} as select * from {self.dataset}.{t}" for t in tables]
+            self.execute([f"create schema {dataset}", *copies])
+            return replace(self, dataset=dataset)
+        copy = replace(self, dataset=dataset, duckdb_path=self.duckdb_path.with_name(f"copy_{dataset}.duckdb"))
+        copies = [f"create table {dataset}.{t} as select * from original.{self.dataset}.{t}" for t in tables]
+        copy.execute([f"attach '{self.duckdb_path}' as original (read_only)", f"create schema {dataset}", *copies])
+        return copy
 
     def drop_dataset(self) -> None:
         if self.destination == "postgres":

@@ -354,3 +354,16 @@ def test_reset_regenerates_the_data_unless_kept(sim, api):
     assert sim.counts()["clients"] == original["clients"] + 1
     assert api.admin("POST", "/reset").status_code == 204
     assert sim.counts() == original and next(sim.records("clients")) == first
+
+
+def test_an_attribute_added_or_removed_shows_in_lists_details_and_truth_without_moving_updated_at(sim, api):
+    client = _first(sim, "clients")
+    sim.add_attribute("clients", "segment", lambda record: f"segmento-{record['id'][:4]}")
+    sim.add_attribute("clients", "tier", "gold")
+    sim.remove_attribute("clients", "zip_code")
+    listed = next(c for c in api.data("/public/clients", status="all", limit=100) if c["id"] == client["id"])
+    detail = api.data(f"/public/clients/{client['id']}")
+    for shown in (listed, detail, sim.record("clients", client["id"])):
+        assert shown["segment"] == f"segmento-{client['id'][:4]}" and shown["tier"] == "gold"
+        assert "zip_code" not in shown
+        assert shown["updated_at"] == client["updated_at"]

@@ -256,3 +256,28 @@ def test_mutations_while_a_reader_pages_keep_pages_consistent(sim):
         api.close()
     assert seen == ids  # keyset paging by Id neither loses nor repeats a row while records change
     assert parse_datetime(sim.record("Contacts", ids[0])["LastUpdateDate"]).year == 2027
+
+
+def test_a_field_changing_type_shows_the_values_that_convert(sim, api):
+    field = next(f for f in sim.fields("Contacts") if f["Name"] == "Código ERP")
+    holder = next(c for c in sim.records("Contacts") if any(i["FieldId"] == field["Id"] for i in c["OtherProperties"]))
+    sim.update("Contacts", holder["Id"], {"OtherProperties": {field["Key"]: "1234"}})
+    other = next(
+        c
+        for c in sim.records("Contacts")
+        if c["Id"] != holder["Id"] and any(i["FieldId"] == field["Id"] for i in c["OtherProperties"])
+    )
+    retyped = sim.retype_field(field["Key"], "Integer")
+    assert (
+        retyped["TypeId"] == 3
+        and api.values("/Fields", filter=f"Id eq {field['Id']}", expand="Type")[0]["Type"]["NativeType"] == "Integer"
+    )
+    (item,) = sim.record("Contacts", holder["Id"])["OtherProperties"]
+    assert item["IntegerValue"] == 1234 and item["StringValue"] is None
+    assert all(i["FieldId"] != field["Id"] for i in sim.record("Contacts", other["Id"])["OtherProperties"])
+    with pytest.raises(ValueError, match="plain type"):
+        sim.retype_field(field["Key"], "Option")
+    admin = Api(sim.app, key=None)
+    changed = admin.request("PATCH", f"/_sim/fields/{field['Key']}", json={"type": "String", "name": "Código"})
+    assert changed.status_code == 200 and changed.json()["TypeId"] == 1 and changed.json()["Name"] == "Código"
+    admin.close()

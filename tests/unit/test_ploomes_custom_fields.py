@@ -91,3 +91,16 @@ def test_field_kind_from_api_metadata():
     )
     native = CustomField.from_api({"Key": "c", "Name": "Nome", "EntityId": 1, "Dynamic": False})
     assert (option.kind, user.kind, native.kind, native.dynamic) == ("option", "user", "scalar", False)
+
+
+def test_a_field_that_changed_type_writes_variant_columns_and_never_retypes_one():
+    seen = {"codigo": "text", "fase_id": "bigint", "fase_val": "text"}
+    retyped = [field("c", "Código", "Integer"), field("f", "Fase", "Integer", "option", multiple=True)]
+    mapper = CustomFieldMapper(retyped, {"c": "codigo", "f": "fase"}, seen)
+    assert {name: hint["data_type"] for name, hint in mapper.column_hints().items()} == {
+        "codigo__v_bigint": "bigint",
+        "fase_id__v_text": "text",
+        "fase_val": "text",
+    }
+    values = mapper.values([item("c", IntegerValue=42), item("f", ObjectValueId=1, ObjectValueName="A")])
+    assert values == {"codigo__v_bigint": 42, "fase_id__v_text": "1", "fase_val": "A"}
