@@ -12,15 +12,14 @@ import pytest
 from bench.__main__ import main
 from bench.scenarios import SCENARIOS
 
+pytestmark = pytest.mark.postgres  # scenario 4 loads into Postgres too
+
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory, postgres_dsn) -> dict:
     out = tmp_path_factory.mktemp("bench") / "small.json"
     assert main(["--size", "small", "--out", str(out)]) == 0
     return json.loads(out.read_text())
-
-
-pytestmark = pytest.mark.postgres
 
 
 def test_every_scenario_is_judged(results):
