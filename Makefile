@@ -4,8 +4,9 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8011
 SCALE  ?= 5000
+SIZE   ?= full
 
-.PHONY: setup demo test lint simulate
+.PHONY: setup demo test lint simulate bench
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,3 +28,6 @@ lint: $(STAMP)
 
 simulate: $(STAMP)
 	$(PY) -m simulators.ploomes --port $(PORT) --scale $(SCALE)
+
+bench: $(STAMP)
+	$(PY) -m bench --size $(SIZE)

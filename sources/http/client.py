@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 import httpx
+import orjson
 
 from sources.http.clock import SYSTEM_CLOCK, Clock
 from sources.http.errors import (
@@ -165,7 +166,7 @@ class ApiClient:
             if status == 204:
                 return _Success(None)
             try:
-                return _Success(response.json())
+                return _Success(_decode_json(response))
             except ValueError:
                 reason = f"HTTP {status} with a body that is not valid JSON"
                 return _RetryableFailure("invalid_json", reason, response)
@@ -233,6 +234,15 @@ class ApiClient:
         # Absolute URLs (an OData nextLink) are followed only on base_url's origin: the headers carry the key.
         if (url.scheme, url.netloc) != (self._base_url.scheme, self._base_url.netloc):
             raise foreign_url_error(str(url), str(self._base_url), self._hints)
+
+
+def _decode_json(response: httpx.Response) -> Any:
+    # orjson decodes a 300-row page several times faster than the json module: decoding was a fifth of a first
+    # load's CPU time. Bodies it refuses (not UTF-8, NaN) get the json module's more lenient reading.
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return response.json()
 
 
 def _describe_response(response: httpx.Response) -> str:

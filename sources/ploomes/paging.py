@@ -124,15 +124,19 @@ class KeysetReader:
         open_ranges = [r for r in self.progress["ranges"] if not r.get("done")]
         if not open_ranges:
             return
-        results: queue.Queue[tuple[dict[str, Any], Page, bool] | BaseException] = queue.Queue(
-            maxsize=2 * len(open_ranges)
-        )
+        results: queue.Queue[tuple[dict[str, Any], Page, bool] | BaseException] = queue.Queue()
+        # A permit per page fetched and not yet taken by the consumer, the request in flight included: each range
+        # keeps one request going, yet a table never holds more decoded pages (about 4 MB each) than it has ranges.
+        permits = threading.Semaphore(len(open_ranges))
         stop = threading.Event()
 
         def read(range_: dict[str, Any]) -> None:
             after = range_["after"]
             try:
-                while not stop.is_set():
+                while True:
+                    permits.acquire()
+                    if stop.is_set():
+                        return
                     rows, last, _ = self._fetch(after, range_["upto"])
                     results.put((range_, rows, last))
                     if last:
@@ -148,6 +152,7 @@ class KeysetReader:
             running, yielded = len(open_ranges), 0
             while running:
                 item = results.get()
+                permits.release()
                 if isinstance(item, BaseException):
                     raise item
                 range_, rows, last = item
@@ -162,14 +167,6 @@ class KeysetReader:
                     return
         finally:
             stop.set()
-            _drain(results)
+            for _ in open_ranges:  # wake the readers waiting for a permit, so that they see `stop` and end
+                permits.release()
             pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _drain(results: queue.Queue) -> None:
-    """Unblock range readers stuck on a full queue so their threads can see `stop` and end."""
-    try:
-        while True:
-            results.get_nowait()
-    except queue.Empty:
-        pass

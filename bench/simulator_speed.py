@@ -1,4 +1,5 @@
-"""`python -m simulators.ploomes.bench [--scale 1000000]`: time the simulator itself against its targets.
+"""`python -m bench.simulator_speed [--scale 1000000]`: time the Ploomes simulator itself, so that it is never what
+a benchmark of the connector measures.
 
 Startup, one keyset page (as the connector asks: Id range, time window, every expand, $count), a LastUpdateDate
 scan over every row, a $skip deep into LastUpdateDate order, and resident memory, all over loopback HTTP.

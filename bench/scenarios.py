@@ -1,0 +1,328 @@
+"""The six benchmark scenarios of bench/README.md, each returning its figures, its target and whether it was met.
+
+Every pipeline run is its own process (bench.sync) against a simulator in another process (bench.serve), over
+loopback. Request counts come from the simulator's request log, never from the connector's own report.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote_plus
+
+from bench.clock import ScaledTime
+from bench.harness import UNLIMITED, Simulator, Workdirs, sync
+from sources.ploomes.entities import CUSTOM_FIELDS_TABLE
+from sources.ploomes.entities import ENTITIES as PLOOMES_ENTITIES
+
+PAGE = 300  # Ploomes' $top cap
+HIVESTR_PAGE = 100  # Hivestr's limit cap
+PLOOMES_RATE = 120  # requests per minute
+HIVESTR_BUDGET = 1000  # requests per hour, basic plan
+FIELDS = "Fields"  # custom-field metadata, read by every run that loads a table with custom fields
+
+
+@dataclass(frozen=True)
+class Size:
+    account: int  # contacts of the "whole account" (about 3.2 rows over all tables per contact)
+    large_table: int  # contacts of the one-large-table scenario
+    memory: tuple[int, int]  # contacts of the two memory runs (about 100,000 and 1,000,000 rows)
+    baseline: int  # contacts for the rest_api baseline of scenario 4
+    hivestr: int  # Hivestr clients
+    ploomes_speedup: float  # Ploomes time runs this many times faster: rate x speedup, latency / speedup
+    hivestr_speedup: float  # the Hivestr simulator's and the connector's clocks run this many times faster
+    # Ploomes tables of the account-wide scenarios (None: every table). The small size reads a few, the same code
+    # paths (custom fields, child tables, a lookup) at a fraction of the fixed cost of ~45 tables per run.
+    tables: tuple[str, ...] | None = None
+
+
+SIZES = {
+    "full": Size(
+        account=32_000,
+        large_table=200_000,
+        memory=(32_000, 320_000),
+        baseline=8_000,
+        hivestr=300,
+        ploomes_speedup=10,
+        hivestr_speedup=100,
+    ),
+    "small": Size(
+        account=300,
+        large_table=3_000,
+        memory=(300, 900),
+        baseline=300,
+        hivestr=40,
+        ploomes_speedup=50,
+        hivestr_speedup=2_000,
+        tables=("contacts", "orders", "contact_types", "custom_fields"),
+    ),
+}
+
+
+def pages(rows: int, page_size: int = PAGE) -> int:
+    """Requests to read `rows`: an empty table still takes one to learn that it is empty."""
+    return max(1, math.ceil(rows / page_size))
+
+
+def _selected(tables: tuple[str, ...] | list[str] | None) -> list[Any]:
+    return [e for e in PLOOMES_ENTITIES if tables is None or e.table in tables]
+
+
+def ploomes_minimum(
+    rows: dict[str, int], tables: tuple[str, ...] | list[str] | None = None, changed: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Requests that any connector must make for a Ploomes load, per endpoint read.
+
+    A first load (changed=None) reads every row of every table, /Fields included (custom_fields is a table, and the
+    custom-field columns need it). An incremental run (changed = rows changed per dated endpoint) reads the changed
+    rows of every incremental table (one request when none changed: only asking tells), and still every row of the
+    tables that have no LastUpdateDate, which can only be replaced.
+    """
+    selected = _selected(tables)
+    needed: dict[str, int] = {}
+    for entity in selected:
+        endpoint = entity.path.lstrip("/")
+        if changed is not None and entity.incremental:
+            needed[endpoint] = pages(changed.get(endpoint, 0))
+        else:
+            needed[endpoint] = pages(rows[endpoint])
+    if tables is None or CUSTOM_FIELDS_TABLE in tables or any(e.fields_entity_id is not None for e in selected):
+        needed[FIELDS] = pages(rows[FIELDS])
+    return needed
+
+
+def ploomes_rows(rows: dict[str, int], tables: tuple[str, ...] | list[str] | None = None) -> dict[str, int]:
+    """What the simulator holds, per connector table (child tables aside: they have no endpoint of their own)."""
+    held = {e.table: rows[e.path.lstrip("/")] for e in _selected(tables)}
+    if tables is None or CUSTOM_FIELDS_TABLE in tables:
+        held[CUSTOM_FIELDS_TABLE] = rows[FIELDS]
+    return held
+
+
+def _ploomes_requests(sim: Simulator) -> dict[str, Any]:
+    """What the simulator answered since its log was cleared, split into row reads and highest-Id probes."""
+    entries = sim.entries()
+    probes = sum("Id desc" in unquote_plus(e["query"]) for e in entries)
+    statuses: dict[str, int] = {}
+    for entry in entries:
+        statuses[str(entry["status"])] = statuses.get(str(entry["status"]), 0) + 1
+    return {
+        "requests": len(entries),
+        "probes": probes,
+        "rows_returned": sum(e["rows"] or 0 for e in entries),
+        "by_status": statuses,
+    }
+
+
+def _ploomes_source(sim: Simulator, rate: int = UNLIMITED, **settings: Any) -> dict[str, Any]:
+    return {"api_key": sim.info["api_key"], "base_url": sim.base_url, "rate_limit_per_minute": rate, **settings}
+
+
+def _paced_load(
+    size: Size, scale: int, latency: float, jitter: float, tables: tuple[str, ...] | list[str] | None
+) -> dict[str, Any]:
+    rate = round(PLOOMES_RATE * size.ploomes_speedup)
+    flags = ["--scale", str(scale), "--rate-limit", str(rate)]
+    flags += ["--latency", str(latency / size.ploomes_speedup), "--latency-jitter", str(jitter / size.ploomes_speedup)]
+    with Simulator("ploomes", *flags) as sim, Workdirs() as workdirs:
+        run = sync("ploomes", workdirs.new("paced"), _ploomes_source(sim, rate), tables=_listed(tables))
+        made = _ploomes_requests(sim)
+        minimum = sum(ploomes_minimum(sim.info["rows"], tables).values())
+    bound = minimum / (rate / 60)
+    held = ploomes_rows(sim.info["rows"], tables)
+    return {
+        "rows_in_account": sum(held.values()),
+        "rows_loaded": sum(run["tables"][table]["rows"] for table in held),
+        "rows_loaded_with_child_tables": sum(t["rows"] for t in run["tables"].values()),
+        "requests_minimum": minimum,
+        **made,
+        "rate_per_minute": rate,
+        "real_rate_per_minute": PLOOMES_RATE,
+        "speedup": size.ploomes_speedup,
+        "bound_seconds": bound,
+        "wall_seconds": run["seconds"],
+        "bound_over_wall": bound / run["seconds"],
+        "limiter_wait_seconds": run["client"].get("limiter_wait_seconds", 0.0),
+    }
+
+
+def first_load(size: Size) -> dict[str, Any]:
+    """1. Ploomes first load of the whole account at 120 requests/minute, page latency 0.5-1 s (time scaled)."""
+    figures = _paced_load(size, size.account, latency=0.5, jitter=0.5, tables=size.tables)
+    return _judged(figures, "bound_over_wall >= 0.90", figures["bound_over_wall"] >= 0.90)
+
+
+def large_table(size: Size) -> dict[str, Any]:
+    """2. One large table (contacts) with 2 s page latency, 120 requests/minute (time scaled)."""
+    figures = _paced_load(size, size.large_table, latency=2.0, jitter=0.0, tables=["contacts"])
+    return _judged(figures, "bound_over_wall >= 0.90", figures["bound_over_wall"] >= 0.90)
+
+
+def incremental(size: Size) -> dict[str, Any]:
+    """3. Incremental runs after a first load: nothing changed, then 1% of every incremental table's rows changed."""
+    with Simulator("ploomes", "--scale", str(size.account), "--rate-limit", "0") as sim, Workdirs() as workdirs:
+        rows, source, workdir = sim.info["rows"], _ploomes_source(sim), workdirs.new("incremental")
+        tables = _listed(size.tables)
+        sync("ploomes", workdir, source, tables=tables)
+        sim.clear_log()
+        sync("ploomes", workdir, source, tables=tables)
+        unchanged = _ploomes_requests(sim)
+        incremental_endpoints = {e.path.lstrip("/") for e in _selected(tables) if e.incremental}
+        to_change = {k: v for k, v in sim.info["change_ids"].items() if k in incremental_endpoints}
+        for endpoint, ids in to_change.items():
+            for record_id in ids:
+                sim.touch(endpoint, record_id)
+        sim.clear_log()
+        sync("ploomes", workdir, source, tables=tables)
+        changed = _ploomes_requests(sim)
+    changed_rows = {endpoint: len(ids) for endpoint, ids in to_change.items()}
+    figures = {}
+    for label, made, changes in (("no_change", unchanged, {}), ("one_percent", changed, changed_rows)):
+        needed = ploomes_minimum(rows, tables, changed=changes)
+        figures[label] = {
+            **made,
+            "requests_minimum": sum(needed.values()),
+            "of_which_replaced_tables": sum(
+                n for e, n in needed.items() if e != FIELDS and e not in incremental_endpoints
+            ),
+            "metadata_requests": needed[FIELDS],
+            "rows_changed": sum(changes.values()),
+        }
+    met = all(f["requests"] <= f["requests_minimum"] + f["probes"] for f in figures.values())
+    return _judged(figures, "requests <= minimum + highest-Id probes (metadata)", met)
+
+
+def local_speed(size: Size) -> dict[str, Any]:
+    """4. Rows per second end to end, unthrottled and without latency, against dlt's rest_api baseline."""
+    figures: dict[str, Any] = {}
+    tables = _listed(size.tables)
+    for connector, scale in (("ploomes", size.account), ("rest_api", size.baseline)):
+        with Simulator("ploomes", "--scale", str(scale), "--rate-limit", "0") as sim, Workdirs() as workdirs:
+            for destination in ("duckdb", "postgres"):
+                sim.clear_log()
+                run = sync(connector, workdirs.new(connector), _ploomes_source(sim), destination, tables=tables)
+                rows = sim.counters()["rows"]
+                figures[f"{connector}_{destination}"] = {
+                    "rows": rows,
+                    "rows_in_account": sum(ploomes_rows(sim.info["rows"], tables).values()),
+                    "seconds": run["seconds"],
+                    "rows_per_second": rows / run["seconds"],
+                    "peak_rss_mb": run["peak_rss_mb"],
+                }
+    for destination in ("duckdb", "postgres"):
+        ours, theirs = figures[f"ploomes_{destination}"], figures[f"rest_api_{destination}"]
+        figures[f"speedup_{destination}"] = ours["rows_per_second"] / theirs["rows_per_second"]
+    met = all(figures[f"speedup_{d}"] >= 5 for d in ("duckdb", "postgres"))
+    return _judged(figures, "rows/s >= 5 x rest_api on duckdb and postgres", met)
+
+
+def memory(size: Size) -> dict[str, Any]:
+    """5. Peak resident memory of a first load (its own process) at two sizes, ten times apart."""
+    figures: dict[str, Any] = {}
+    for label, scale in zip(("smaller", "larger"), size.memory, strict=True):
+        with Simulator("ploomes", "--scale", str(scale), "--rate-limit", "0") as sim, Workdirs() as workdirs:
+            run = sync("ploomes", workdirs.new("memory"), _ploomes_source(sim), tables=_listed(size.tables))
+            figures[label] = {
+                "rows": sim.counters()["rows"],
+                "seconds": run["seconds"],
+                "peak_rss_mb": run["peak_rss_mb"],
+            }
+    ratio = figures["larger"]["peak_rss_mb"] / figures["smaller"]["peak_rss_mb"]
+    figures["larger_over_smaller"] = ratio
+    met = ratio <= 1.2 and all(figures[k]["peak_rss_mb"] < 500 for k in ("smaller", "larger"))
+    return _judged(figures, "larger/smaller <= 1.2 and both < 500 MB", met)
+
+
+def hivestr_minimum(info: dict[str, Any]) -> dict[str, int]:
+    """A first load's requests: every list page, the children of every parent that has any, one reminders call.
+
+    Inventory details only for TV and radio items (others carry no schedules); notes and tasks paged per parent.
+    Tokens are counted apart: one per hour the run lasts.
+    """
+    rows = info["rows"]
+    lists = sum(pages(rows[name], HIVESTR_PAGE) for name in ("inventory", "clients", "proposals", "deals"))
+    notes = sum(pages(n, HIVESTR_PAGE) for n in info["notes_per_client"])
+    notes += rows["clients"] - len(info["notes_per_client"])  # a client without notes still takes one request
+    tasks = sum(pages(n, HIVESTR_PAGE) for n in info["tasks_per_deal"])
+    tasks += rows["deals"] - len(info["tasks_per_deal"])
+    return {
+        "lists": lists,
+        "inventory_details": info["broadcast_inventory"],
+        "client_notes": notes,
+        "proposal_details": rows["proposals"],
+        "deal_tasks": tasks,
+        "reminders": 1,
+    }
+
+
+def _hivestr_requests(sim: Simulator) -> dict[str, Any]:
+    entries = sim.entries()
+    tokens = sum(e["path"].endswith("/auth/token") for e in entries)
+    refused = sum(e["status"] == 429 for e in entries)
+    return {"requests": len(entries), "token_requests": tokens, "refused_429": refused}
+
+
+def hivestr_budget(size: Size) -> dict[str, Any]:
+    """6. Hivestr first load and no-change run on the basic plan's 1,000 requests/hour (time scaled)."""
+    flags = ["--scale", str(size.hivestr), "--requests-per-hour", str(HIVESTR_BUDGET)]
+    with Simulator("hivestr", *flags, "--time-scale", str(size.hivestr_speedup)) as sim, Workdirs() as workdirs:
+        source = {
+            "api_key": sim.info["api_key"],
+            "api_secret": sim.info["api_secret"],
+            "base_url": sim.base_url,
+            "requests_per_hour": HIVESTR_BUDGET,
+            # wait out the budget's reset inside the run (an hour at most) rather than stop and resume next run
+            "max_budget_wait_seconds": 3600,
+        }
+        workdir, scaled = workdirs.new("hivestr"), sim.info["scaled_time"]
+        first = sync("hivestr", workdir, source, scaled_time=scaled)
+        first_made = _hivestr_requests(sim)
+        _sleep_until_the_next_hour(ScaledTime(**scaled))  # as an hourly schedule would run it
+        sim.clear_log()
+        sync("hivestr", workdir, source, scaled_time=scaled)
+        again_made = _hivestr_requests(sim)
+        needed = hivestr_minimum(sim.info)
+    lists_only = needed["lists"] + needed["reminders"]
+    figures = {
+        "first_load": {
+            **first_made,
+            "requests_minimum": sum(needed.values()),
+            "minimum_by_kind": needed,
+            "wall_seconds": first["seconds"],
+            "scaled_hours": first["seconds"] * size.hivestr_speedup / 3600,
+            "stopped_for_budget": first["out_of_budget"],
+        },
+        "no_change": {**again_made, "requests_minimum": lists_only},
+        "speedup": size.hivestr_speedup,
+    }
+
+    def data_requests(made: dict[str, Any]) -> int:
+        return made["requests"] - made["token_requests"] - made["refused_429"]
+
+    met = all(data_requests(figures[k]) == figures[k]["requests_minimum"] for k in ("first_load", "no_change"))
+    return _judged(figures, "requests other than tokens and 429s == minimum", met)
+
+
+def _listed(tables: tuple[str, ...] | list[str] | None) -> list[str] | None:
+    return list(tables) if tables else None
+
+
+def _sleep_until_the_next_hour(scaled: ScaledTime) -> None:
+    time.sleep((3600 - scaled.epoch() % 3600) / scaled.factor)
+
+
+def _judged(figures: dict[str, Any], target: str, met: bool) -> dict[str, Any]:
+    return {**figures, "target": target, "met": met}
+
+
+SCENARIOS: dict[str, Callable[[Size], dict[str, Any]]] = {
+    "first_load": first_load,
+    "large_table": large_table,
+    "incremental": incremental,
+    "local_speed": local_speed,
+    "memory": memory,
+    "hivestr_budget": hivestr_budget,
+}

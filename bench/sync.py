@@ -1,0 +1,82 @@
+"""`python -m bench.sync JOB_JSON`: one pipeline run in a fresh process; prints what it cost as one JSON line.
+
+A job names the connector (`ploomes`, `hivestr`, or the `rest_api` baseline), the destination, a work directory
+(the DuckDB file and dlt's pipelines_dir live there, so a second job with the same directory is an incremental
+run), the dataset and the source settings. Its own process means its peak resident memory is the run's alone.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import dlt
+
+from bench.clock import ScaledClock, ScaledTime
+from pipelines.common import RunOptions
+
+
+def _options(job: dict[str, Any]) -> RunOptions:
+    workdir = Path(job["workdir"])
+    return RunOptions(
+        destination=job["destination"],
+        duckdb_path=workdir / "warehouse.duckdb",
+        pipelines_dir=str(workdir / "pipelines"),
+        dataset_name=job["dataset"],
+        tables=job.get("tables"),
+        progress=False,
+        extra=job["source"],
+    )
+
+
+def _run_connector(job: dict[str, Any]) -> dict[str, Any]:
+    options = _options(job)
+    if job["connector"] == "ploomes":
+        from pipelines.ploomes_pipeline import run_pipeline
+    else:
+        from pipelines.hivestr_pipeline import run_pipeline
+    if job.get("scaled_time"):
+        options.extra = {**options.extra, "clock": ScaledClock(ScaledTime(**job["scaled_time"]))}
+    report = run_pipeline(options)
+    return {
+        "tables": {name: {"rows": t.rows, "requests": t.requests} for name, t in sorted(report.tables.items())},
+        "client": report.client_totals(),
+        "out_of_budget": report.resume_at is not None,
+    }
+
+
+def _run_baseline(job: dict[str, Any]) -> dict[str, Any]:
+    from bench.baseline import baseline_source
+
+    options = _options(job)
+    destination = (
+        dlt.destinations.duckdb(credentials=str(options.duckdb_path))
+        if options.destination == "duckdb"
+        else dlt.destinations.postgres()
+    )
+    pipeline = dlt.pipeline(
+        pipeline_name="ploomes_rest_api",
+        destination=destination,
+        dataset_name=options.dataset_name,
+        pipelines_dir=options.pipelines_dir,
+    )
+    pipeline.run(baseline_source(job["source"]["base_url"], job["source"]["api_key"], options.tables))
+    counts = pipeline.last_trace.last_normalize_info.row_counts
+    return {"tables": {name: {"rows": n} for name, n in sorted(counts.items()) if not name.startswith("_dlt")}}
+
+
+def run(job: dict[str, Any]) -> dict[str, Any]:
+    started = time.perf_counter()
+    result = _run_baseline(job) if job["connector"] == "rest_api" else _run_connector(job)
+    result["seconds"] = time.perf_counter() - started
+    # Linux reports ru_maxrss in KiB
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(json.loads(sys.argv[1]))))

@@ -1,0 +1,85 @@
+"""The one table `python -m bench` prints (and bench/README.md records): the figures each target is judged on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+Lines = Iterator[tuple[str, str]]
+
+
+def _paced(s: dict[str, Any]) -> Lines:
+    yield "rows loaded", f"{s['rows_loaded']:,}"
+    yield "requests made / minimum", f"{s['requests']:,} / {s['requests_minimum']:,} ({s['probes']} highest-Id probes)"
+    yield "bound / wall time", f"{s['bound_seconds']:.1f} s / {s['wall_seconds']:.1f} s = {s['bound_over_wall']:.2f}"
+
+
+def _incremental(s: dict[str, Any]) -> Lines:
+    for label in ("no_change", "one_percent"):
+        run = s[label]
+        yield (
+            f"{label.replace('_', ' ')}: requests / minimum",
+            f"{run['requests']} / {run['requests_minimum']} (of which {run['metadata_requests']} /Fields; "
+            f"{run['probes']} probes; {run['rows_changed']:,} rows changed, {run['rows_returned']:,} read)",
+        )
+
+
+def _local(s: dict[str, Any]) -> Lines:
+    for destination in ("duckdb", "postgres"):
+        ours, theirs = s[f"ploomes_{destination}"], s[f"rest_api_{destination}"]
+        yield (
+            f"{destination}: rows/s ours vs rest_api",
+            f"{ours['rows_per_second']:,.0f} ({ours['rows']:,} rows) vs {theirs['rows_per_second']:,.0f} "
+            f"({theirs['rows']:,} rows) = {s[f'speedup_{destination}']:.1f}x",
+        )
+
+
+def _memory(s: dict[str, Any]) -> Lines:
+    for label in ("smaller", "larger"):
+        yield f"peak RSS, {s[label]['rows']:,} rows", f"{s[label]['peak_rss_mb']:.0f} MB ({s[label]['seconds']:.1f} s)"
+    yield "larger / smaller", f"{s['larger_over_smaller']:.2f}"
+
+
+def _hivestr(s: dict[str, Any]) -> Lines:
+    for label in ("first_load", "no_change"):
+        run = s[label]
+        yield (
+            f"{label.replace('_', ' ')}: requests / minimum",
+            f"{run['requests']} / {run['requests_minimum']} (+{run['token_requests']} token, "
+            f"{run['refused_429']} refused with 429)",
+        )
+
+
+FORMATTERS: dict[str, Callable[[dict[str, Any]], Lines]] = {
+    "first_load": _paced,
+    "large_table": _paced,
+    "incremental": _incremental,
+    "local_speed": _local,
+    "memory": _memory,
+    "hivestr_budget": _hivestr,
+}
+
+
+def render(results: dict[str, Any]) -> str:
+    rows = [("scenario", "figure", "value", "target", "met")]
+    for name, figures in results["scenarios"].items():
+        for i, (label, value) in enumerate(FORMATTERS[name](figures)):
+            first = i == 0
+            rows.append(
+                (
+                    name if first else "",
+                    label,
+                    value,
+                    figures["target"] if first else "",
+                    "" if not first else ("yes" if figures["met"] else "NO"),
+                )
+            )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    before, after = results["machine_before"], results["machine_after"]
+    lines.append(
+        f"\n{results['size']} size, {results['total_seconds']:.0f} s; {before['nproc']} x {before['cpu']}, "
+        f"load average {before['load_average'][0]:.1f} before, {after['load_average'][0]:.1f} after"
+    )
+    return "\n".join(lines)

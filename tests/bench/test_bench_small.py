@@ -1,0 +1,75 @@
+"""`python -m bench --size small` keeps working: every scenario runs and its figures are the simulator's truth.
+
+No speed is asserted here (benchmarks are not tests); the targets are judged by the full-size run.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.__main__ import main
+from bench.scenarios import SCENARIOS
+
+pytestmark = pytest.mark.postgres  # scenario 4 loads into Postgres too
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory, postgres_dsn) -> dict:
+    out = tmp_path_factory.mktemp("bench") / "small.json"
+    assert main(["--size", "small", "--out", str(out)]) == 0
+    return json.loads(out.read_text())
+
+
+def test_every_scenario_is_judged(results):
+    assert list(results["scenarios"]) == list(SCENARIOS)
+    for figures in results["scenarios"].values():
+        assert figures["target"] and isinstance(figures["met"], bool)
+    assert results["machine_before"]["nproc"] >= 1
+
+
+@pytest.mark.parametrize("scenario", ["first_load", "large_table"])
+def test_paced_loads_read_every_row_with_at_least_the_minimum(results, scenario):
+    figures = results["scenarios"][scenario]
+    assert figures["rows_loaded"] == figures["rows_in_account"] > 0
+    assert figures["requests"] >= figures["requests_minimum"] > 0
+    assert figures["by_status"] == {"200": figures["requests"]}
+    assert figures["bound_seconds"] > 0 and figures["bound_over_wall"] == pytest.approx(
+        figures["bound_seconds"] / figures["wall_seconds"]
+    )
+
+
+def test_incremental_runs_read_only_what_changed(results):
+    figures = results["scenarios"]["incremental"]
+    unchanged, changed = figures["no_change"], figures["one_percent"]
+    assert unchanged["rows_changed"] == 0 < changed["rows_changed"]
+    assert changed["rows_returned"] - unchanged["rows_returned"] == changed["rows_changed"]
+    for run in (unchanged, changed):
+        assert run["requests"] >= run["requests_minimum"] > run["metadata_requests"] > 0
+
+
+def test_local_speed_compares_the_same_rows(results):
+    figures = results["scenarios"]["local_speed"]
+    for destination in ("duckdb", "postgres"):
+        ours, theirs = figures[f"ploomes_{destination}"], figures[f"rest_api_{destination}"]
+        assert ours["rows"] == ours["rows_in_account"] == theirs["rows"] == theirs["rows_in_account"]
+        assert ours["rows_per_second"] > 0 and theirs["rows_per_second"] > 0
+
+
+def test_memory_runs_are_separate_processes_of_growing_size(results):
+    figures = results["scenarios"]["memory"]
+    assert figures["larger"]["rows"] > figures["smaller"]["rows"] > 0
+    assert figures["smaller"]["peak_rss_mb"] > 50  # a real process: Python, dlt and DuckDB loaded
+
+
+def test_hivestr_reads_at_least_the_minimum(results):
+    figures = results["scenarios"]["hivestr_budget"]
+    first, again = figures["first_load"], figures["no_change"]
+    assert first["requests"] - first["token_requests"] - first["refused_429"] >= first["requests_minimum"]
+    assert (
+        again["requests"] - again["token_requests"]
+        >= again["requests_minimum"]
+        == first["minimum_by_kind"]["lists"] + 1
+    )
+    assert first["token_requests"] >= 1 and not first["stopped_for_budget"]
