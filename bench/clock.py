@@ -7,10 +7,13 @@ are divided by the factor, so a Retry-After of 1,800 s, a token's hour and the b
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+from sources.http.clock import SYSTEM_CLOCK
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,6 @@ class ScaledClock:
     def now(self) -> datetime:
         return datetime.fromtimestamp(self._scaled.epoch(), timezone.utc)
 
-    def sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float, until: threading.Event | None = None) -> None:
         if seconds > 0:
-            time.sleep(seconds / self._scaled.factor)
+            SYSTEM_CLOCK.sleep(seconds / self._scaled.factor, until)

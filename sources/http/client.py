@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,8 @@ import orjson
 from sources.http.clock import SYSTEM_CLOCK, Clock
 from sources.http.errors import (
     ApiError,
+    AuthenticationError,
+    NetworkError,
     error_for_status,
     extract_api_message,
     foreign_url_error,
@@ -86,6 +89,10 @@ class ApiClient:
         self._retry = retry or RetryPolicy()
         self._clock = clock
         self._random_fraction = random_fraction
+        # Set by a failure that no request of this client can get past (the host unreachable, the credentials
+        # refused): every other thread stops retrying and raises it too, so a run fails once and promptly.
+        self._fatal: ApiError | None = None
+        self._fatal_seen = threading.Event()
         connect_timeout, read_timeout = timeout
         pool_limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         self._http = httpx.Client(
@@ -129,19 +136,28 @@ class ApiClient:
         forbidden_seen = 0
         attempt = 0
         while True:
+            if self._fatal is not None:
+                raise self._fatal
             attempt += 1
             request = self._http.build_request(method, path, params=params, json=json)
             label = redact(f"{method} {request.url}")
             self._require_same_origin(request.url)
             self._refuse_if_paused_beyond(label, self._retry.max_total_wait - waited)
-            outcome = self._attempt(request, label, attempt)
-            if isinstance(outcome, _Success):
-                return outcome.value
-            if outcome.kind == "forbidden":
-                forbidden_seen += 1
-                if forbidden_seen > self._retry.forbidden_retries:
-                    raise self._final_error(label, outcome, attempt)
-            delay = self._delay_before_retry(label, outcome, attempt, waited)
+            try:
+                outcome = self._attempt(request, label, attempt)
+                if isinstance(outcome, _Success):
+                    return outcome.value
+                if outcome.kind == "forbidden":
+                    forbidden_seen += 1
+                    if forbidden_seen > self._retry.forbidden_retries:
+                        raise self._final_error(label, outcome, attempt)
+                delay = self._delay_before_retry(label, outcome, attempt, waited)
+            except (NetworkError, AuthenticationError) as error:
+                self._fatal = self._fatal or error
+                self._fatal_seen.set()
+                raise
+            if self._fatal is not None:
+                raise self._fatal
             logger.warning(
                 "%s: %s; retrying in %.1f s (attempt %d of %d)",
                 label,
@@ -150,7 +166,7 @@ class ApiClient:
                 attempt + 1,
                 self._retry.max_attempts,
             )
-            self._clock.sleep(delay)
+            self._clock.sleep(delay, until=self._fatal_seen)
             waited += delay
             self.stats.record_retry(delay)
 

@@ -15,7 +15,8 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """The wall-clock time (aware, UTC); used for HTTP-date Retry-After and resume times."""
 
-    def sleep(self, seconds: float) -> None: ...
+    def sleep(self, seconds: float, until: threading.Event | None = None) -> None:
+        """Wait `seconds`, or less once `until` is set."""
 
 
 class SystemClock:
@@ -25,8 +26,11 @@ class SystemClock:
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
 
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
+    def sleep(self, seconds: float, until: threading.Event | None = None) -> None:
+        if until is None:
+            time.sleep(seconds)
+        else:
+            until.wait(seconds)
 
 
 SYSTEM_CLOCK = SystemClock()
@@ -54,7 +58,9 @@ class ManualClock:
         with self._lock:
             return self._start + timedelta(seconds=self._elapsed)
 
-    def sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float, until: threading.Event | None = None) -> None:
+        if until is not None and until.is_set():
+            return
         with self._lock:
             self.sleeps.append(seconds)
             self._elapsed += max(seconds, 0.0)

@@ -455,6 +455,35 @@ def test_a_persistent_network_failure_names_the_host_and_setting_and_leaks_nothi
     assert error.__context__ is None
 
 
+@pytest.mark.parametrize(
+    ("first_failure", "error_type"),
+    [(httpx.ConnectError("connection refused"), NetworkError), (httpx.Response(401), AuthenticationError)],
+)
+def test_an_unreachable_host_or_refused_key_ends_every_other_request_of_the_client(first_failure, error_type):
+    recorder = Recorder(first_failure)
+    clock = ManualClock()
+    client = make_client(recorder, clock=clock, retry=RetryPolicy(max_attempts=3))
+
+    with client:
+        with pytest.raises(error_type) as first:
+            client.get_json("/Deals")
+        sent = len(recorder.requests)
+        with pytest.raises(error_type) as other:  # another table's request, as from another thread
+            client.get_json("/Contacts")
+
+    assert other.value is first.value
+    assert len(recorder.requests) == sent  # nothing more sent, no more backoff
+    assert len(clock.sleeps) == sent - 1
+
+
+def test_a_retry_wait_ends_once_the_client_has_failed():
+    failed = threading.Event()
+    failed.set()
+    clock = ManualClock()
+    clock.sleep(30.0, until=failed)
+    assert clock.sleeps == [] and clock.monotonic() == 0
+
+
 def test_a_truncated_json_body_is_retried():
     recorder = Recorder(httpx.Response(200, text='{"value": [{"Id": 1'), ok({"value": [{"Id": 1}]}))
 
