@@ -6,6 +6,7 @@ The figures go to bench/results/<size>.json (git-ignored), with the machine they
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -37,13 +38,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--only", help=f"comma-separated scenarios (default all: {', '.join(SCENARIOS)})")
     parser.add_argument("--out", type=Path, help="JSON file to write (default bench/results/<size>.json)")
+    parser.add_argument(
+        "--ploomes-speedup",
+        type=float,
+        help="run Ploomes time this many times faster (rate x N, latency / N; default: the size's, 10 at full; "
+        "1 is the real rate and latency)",
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",")] if args.only else list(SCENARIOS)
     unknown = sorted(set(names) - set(SCENARIOS))
     if unknown:
         parser.error(f"unknown scenario(s) {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
     size = SIZES[args.size]
-    results: dict[str, Any] = {"size": args.size, "machine_before": machine(), "scenarios": {}}
+    if args.ploomes_speedup:
+        size = dataclasses.replace(size, ploomes_speedup=args.ploomes_speedup)
+    results: dict[str, Any] = {
+        "size": args.size,
+        "ploomes_speedup": size.ploomes_speedup,
+        "machine_before": machine(),
+        "scenarios": {},
+    }
     out = args.out or RESULTS / f"{args.size}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

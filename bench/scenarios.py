@@ -109,9 +109,13 @@ def _ploomes_requests(sim: Simulator) -> dict[str, Any]:
     statuses: dict[str, int] = {}
     for entry in entries:
         statuses[str(entry["status"])] = statuses.get(str(entry["status"]), 0) + 1
+    # From the first request's arrival to the last response: the run's reading, without the local work after it.
+    ends, starts = [e["timestamp"] + e["duration"] for e in entries], [e["timestamp"] for e in entries]
+    reading = max(ends) - min(starts) if entries else 0.0
     return {
         "requests": len(entries),
         "probes": probes,
+        "reading_seconds": reading,
         "rows_returned": sum(e["rows"] or 0 for e in entries),
         "by_status": statuses,
     }
@@ -145,6 +149,7 @@ def _paced_load(
         "bound_seconds": bound,
         "wall_seconds": run["seconds"],
         "bound_over_wall": bound / run["seconds"],
+        "bound_over_reading": bound / made["reading_seconds"],
         "limiter_wait_seconds": run["client"].get("limiter_wait_seconds", 0.0),
     }
 

@@ -12,6 +12,10 @@ def _paced(s: dict[str, Any]) -> Lines:
     yield "rows loaded", f"{s['rows_loaded']:,}"
     yield "requests made / minimum", f"{s['requests']:,} / {s['requests_minimum']:,} ({s['probes']} highest-Id probes)"
     yield "bound / wall time", f"{s['bound_seconds']:.1f} s / {s['wall_seconds']:.1f} s = {s['bound_over_wall']:.2f}"
+    yield (
+        "bound / reading (1st to last request)",
+        f"{s['bound_seconds']:.1f} s / {s['reading_seconds']:.1f} s = {s['bound_over_reading']:.2f}",
+    )
 
 
 def _incremental(s: dict[str, Any]) -> Lines:

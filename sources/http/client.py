@@ -93,6 +93,7 @@ class ApiClient:
         # refused): every other thread stops retrying and raises it too, so a run fails once and promptly.
         self._fatal: ApiError | None = None
         self._fatal_seen = threading.Event()
+        self._sending = threading.local()  # this thread's request start, for its latency
         connect_timeout, read_timeout = timeout
         pool_limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         self._http = httpx.Client(
@@ -125,9 +126,12 @@ class ApiClient:
     # renewal goes through the hook too, and the API counts it against the same budget.
     def _before_send(self, request: httpx.Request) -> None:
         self.stats.record_request(limiter_wait_seconds=self.limiter.acquire())
+        self._sending.started = self._clock.monotonic()
 
     def _after_receive(self, response: httpx.Response) -> None:
-        self.stats.record_response(response.status_code)
+        started = getattr(self._sending, "started", None)
+        latency = None if started is None else self._clock.monotonic() - started
+        self.stats.record_response(response.status_code, latency)
 
     def _request_json(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None

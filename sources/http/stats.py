@@ -16,15 +16,26 @@ class ClientStats:
         self._limiter_wait_seconds = 0.0
         self._retry_wait_seconds = 0.0
         self._responses_by_status: Counter[int] = Counter()
+        self._responses_timed = 0
+        self._response_seconds = 0.0
 
     def record_request(self, limiter_wait_seconds: float) -> None:
         with self._lock:
             self._requests_sent += 1
             self._limiter_wait_seconds += limiter_wait_seconds
 
-    def record_response(self, status_code: int) -> None:
+    def record_response(self, status_code: int, latency_seconds: float | None = None) -> None:
         with self._lock:
             self._responses_by_status[status_code] += 1
+            if latency_seconds is not None:
+                self._responses_timed += 1
+                self._response_seconds += latency_seconds
+
+    @property
+    def mean_latency_seconds(self) -> float | None:
+        """Mean time from a request's start (after the rate limiter let it go) to its response's headers."""
+        with self._lock:
+            return self._response_seconds / self._responses_timed if self._responses_timed else None
 
     def record_network_error(self) -> None:
         with self._lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -38,6 +39,7 @@ def ploomes(
     start_date: str = settings.START_DATE,
     lookback_minutes: int = settings.LOOKBACK_MINUTES,
     max_ranges_per_table: int = settings.MAX_RANGES_PER_TABLE,
+    min_pages_per_range: int = settings.MIN_PAGES_PER_RANGE,
     max_pages_per_run: int = settings.MAX_PAGES_PER_RUN,
     max_attempts: int = 6,
     max_retry_wait_seconds: float = 300.0,
@@ -78,6 +80,7 @@ def ploomes(
         # A window closed when the run starts: rows updated during the sync are the next run's.
         window_end=pendulum.now("UTC"),
         max_ranges=max_ranges_per_table,
+        min_pages_per_range=min_pages_per_range,
         max_pages=max_pages_per_run or None,
         sweep=Sweep(mode, warehouse or LoadedRows(dlt.current.pipeline())) if sweep_deletions else None,
     )
@@ -118,6 +121,7 @@ class _Sync:
         lookback,
         window_end,
         max_ranges,
+        min_pages_per_range,
         max_pages,
         sweep,
     ):
@@ -129,8 +133,16 @@ class _Sync:
         self.lookback = lookback
         self.window_end = window_end
         self.max_ranges = max_ranges
+        self.min_pages_per_range = min_pages_per_range
         self.max_pages = max_pages
         self.sweep: Sweep | None = sweep
+
+    def in_flight_needed(self) -> int:
+        """Requests in flight that keep the shared rate limit busy: its rate times the API's latency so far."""
+        latency = self.client.stats.mean_latency_seconds
+        if latency is None:
+            return self.max_ranges
+        return max(1, math.ceil(latency / self.client.limiter.limit.interval_seconds))
 
     def read_all(
         self, path: str, *, table: str, expand: tuple[str, ...] = (), select: tuple[str, ...] = ()
@@ -174,7 +186,14 @@ def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> D
     def read_table() -> Iterator[Any]:
         state = dlt.current.resource_state()
         query, progress = _plan(entity, sync, state)
-        reader = KeysetReader(sync.client.get_json, query, progress, sync.max_ranges)
+        reader = KeysetReader(
+            sync.client.get_json,
+            query,
+            progress,
+            sync.max_ranges,
+            min_pages_per_range=sync.min_pages_per_range,
+            in_flight_needed=sync.in_flight_needed,
+        )
         mapper, hints = None, None
         try:
             for page in reader.pages(sync.max_pages if entity.incremental else None):

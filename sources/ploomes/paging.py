@@ -10,6 +10,7 @@ an interrupted read resumes where it stopped.
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -19,9 +20,6 @@ from typing import Any
 
 Page = list[dict[str, Any]]
 GetJson = Callable[[str, dict[str, Any]], Any]
-
-# Below this many remaining pages a table is read as one range: splitting costs one request (the highest Id).
-SPLIT_THRESHOLD_PAGES = 4
 
 
 @dataclass(frozen=True)
@@ -65,11 +63,26 @@ def _is_last_page(body: dict[str, Any], rows: Page) -> bool:
 class KeysetReader:
     """Yields the pages of one query; `progress` (JSON-able) records what has been yielded so far."""
 
-    def __init__(self, get_json: GetJson, query: Query, progress: dict[str, Any], max_ranges: int = 8):
+    def __init__(
+        self,
+        get_json: GetJson,
+        query: Query,
+        progress: dict[str, Any],
+        max_ranges: int = 8,
+        *,
+        min_pages_per_range: int = 1,
+        in_flight_needed: Callable[[], int] | None = None,
+    ):
+        """A table is split into ranges of at least `min_pages_per_range` pages each, since every extra range costs
+        up to one partial page (each range ends on a page of its own), and into no more than `in_flight_needed()`
+        + 1: the requests in flight that keep the API busy (rate x latency, known once the first page was read),
+        plus one for latency's jitter."""
         self._get_json = get_json
         self._query = query
         self.progress = progress
         self._max_ranges = max(1, max_ranges)
+        self._min_pages_per_range = max(1, min_pages_per_range)
+        self._in_flight_needed = in_flight_needed
         self.requests = 0
 
     def _fetch(self, after: int | None, upto: int | None) -> tuple[Page, bool, int | None]:
@@ -88,37 +101,35 @@ class KeysetReader:
                 self.progress["ranges"] = []
                 return
             remaining = None if total is None else total - len(rows)
-            self.progress["ranges"] = self._split(rows[-1]["Id"], remaining)
+            self.progress["ranges"] = self._split(rows, remaining)
             max_pages = None if max_pages is None else max_pages - 1
         yield from self._read_ranges(max_pages)
 
-    def _split(self, after: int, remaining: int | None) -> list[dict[str, Any]]:
-        """Ranges of Ids after the first page; only a table with many pages left is worth splitting."""
-        pages_left = -(-(remaining or 0) // self._query.page_size)
-        if pages_left < SPLIT_THRESHOLD_PAGES or self._max_ranges == 1:
+    def _split(self, first_page: Page, remaining: int | None) -> list[dict[str, Any]]:
+        """Ranges of Ids after the first page, as many as pay for themselves (see `_range_count`).
+
+        The highest Id is estimated from the first page's Id density rather than asked for (a request): the last
+        range is open-ended, so a low estimate only makes it longer, never loses a row, and a high one leaves
+        the last ranges short.
+        """
+        after = first_page[-1]["Id"]
+        count = self._range_count(remaining)
+        if count < 2:
             return [{"after": after, "upto": None}]
-        highest = self._highest_id()
-        if highest is None or highest <= after:
-            return [{"after": after, "upto": None}]
-        count = min(self._max_ranges, pages_left // 2)
-        step = (highest - after) // count or 1
-        bounds = [after + step * i for i in range(count)] + [highest]
-        ranges = [{"after": bounds[i], "upto": bounds[i + 1]} for i in range(count)]
-        ranges[-1]["upto"] = None  # rows created after the split still belong to the last range
+        ids_per_row = max(1.0, (after - first_page[0]["Id"]) / max(1, len(first_page) - 1))
+        step = max(1, math.ceil(remaining * ids_per_row / count))
+        ranges = [{"after": after + step * i, "upto": after + step * (i + 1)} for i in range(count)]
+        ranges[-1]["upto"] = None  # rows above the estimate, or created after the split, belong to the last range
         return ranges
 
-    def _highest_id(self) -> int | None:
-        params = {
-            **self._query.params(None, None, count=False),
-            "$orderby": "Id desc",
-            "$top": 1,
-            "$select": "Id",
-        }
-        params.pop("$expand", None)
-        body = self._get_json(self._query.path, params)
-        self.requests += 1
-        rows = body.get("value") or []
-        return rows[0]["Id"] if rows else None
+    def _range_count(self, remaining: int | None) -> int:
+        if not remaining:
+            return 1
+        pages_left = -(-remaining // self._query.page_size)
+        count = min(self._max_ranges, pages_left // self._min_pages_per_range)
+        if self._in_flight_needed is not None:
+            count = min(count, self._in_flight_needed() + 1)
+        return count
 
     def _read_ranges(self, max_pages: int | None) -> Iterator[Page]:
         open_ranges = [r for r in self.progress["ranges"] if not r.get("done")]

@@ -6,6 +6,9 @@ PAGE_SIZE = 300  # Ploomes caps $top at 300
 START_DATE = "2000-01-01T00:00:00Z"  # first load reads everything updated since then
 LOOKBACK_MINUTES = 10  # each incremental window re-reads this much before the last one's end (late commits, clock skew)
 MAX_RANGES_PER_TABLE = 8  # concurrent Id ranges when one table has many pages to read
+# A table is split only into ranges of at least this many pages: each extra range costs up to one partial page, so
+# splitting costs at most 5% more requests, and a table of a few pages is read as one range.
+MIN_PAGES_PER_RANGE = 20
 READ_TIMEOUT_SECONDS = 60.0  # a response slower than this is a timeout, retried like a dropped connection
 # Deletion sweep: lists every Id of each incremental table (ceil(rows / 300) requests) to find deleted records.
 SWEEP_DELETIONS = False  # off by default: it costs requests; `--sweep-deletions` runs it once

@@ -136,7 +136,7 @@ def test_changes_made_during_a_sync_converge_on_the_next_run(run_ploomes, ploome
     worker = threading.Thread(target=churn)
     worker.start()
     try:
-        run_ploomes(tables=["contacts"], source={"page_size": 50, "max_ranges_per_table": 3})
+        run_ploomes(tables=["contacts"], source={"page_size": 50, "max_ranges_per_table": 3, "min_pages_per_range": 1})
     finally:
         stop.set()
         worker.join()

@@ -101,7 +101,7 @@ SYSTEMS = {
         {
             "checkpoint_pages": 3,
             "tables": [*(e.table for e in INCREMENTAL), "custom_fields"],
-            "source": {"page_size": 10, "max_ranges_per_table": 2},
+            "source": {"page_size": 10, "max_ranges_per_table": 2, "min_pages_per_range": 1},
         },
     ),
     "hivestr": System(

@@ -191,6 +191,24 @@ def test_stats_snapshot_is_a_plain_copy():
         }
 
 
+def test_mean_latency_counts_from_the_request_start_after_the_limiter_to_the_response():
+    clock = ManualClock()
+
+    def slow(seconds):
+        def respond(request):
+            clock.sleep(seconds)  # the server's time; the limiter's wait before it must not count
+            return ok()
+
+        return respond
+
+    with make_client(Recorder(slow(0.2), slow(0.6)), clock=clock, limiter=RateLimiter(PACE, clock=clock)) as client:
+        assert client.stats.mean_latency_seconds is None
+        client.get_json("/Deals")
+        client.get_json("/Deals")
+        assert client.stats.snapshot()["limiter_wait_seconds"] > 0
+        assert client.stats.mean_latency_seconds == pytest.approx(0.4)
+
+
 def test_one_client_is_safe_to_share_between_sixteen_threads():
     clock = ManualClock()
     recorder = Recorder(lambda request: ok({"path": request.url.path}))

@@ -1,5 +1,6 @@
 """Keyset paging against a tiny fake of the Ploomes query surface (Id ranges, $count, $top, $orderby)."""
 
+import bisect
 import re
 import threading
 
@@ -21,7 +22,7 @@ class FakeTable:
         flt = params.get("$filter", "")
         low = max([int(v) for v in re.findall(r"Id gt (\d+)", flt)] or [-1])
         high = min([int(v) for v in re.findall(r"Id le (\d+)", flt)] or [10**12])
-        matching = [i for i in self.ids if low < i <= high]
+        matching = self.ids[bisect.bisect_right(self.ids, low) : bisect.bisect_right(self.ids, high)]
         if params.get("$orderby") == "Id desc":
             matching.reverse()
         page = matching[: min(int(params["$top"]), self.cap)]
@@ -48,16 +49,58 @@ def test_empty_table_is_one_request():
     assert read_all(reader) == [] and reader.requests == 1
 
 
+def assert_each_row_once(got, ids):
+    assert sorted(got) == ids and len(got) == len(set(got))
+
+
 def test_large_table_is_split_into_concurrent_ranges_without_loss_or_duplicates():
     ids = list(range(10, 30_000, 3))
     table = FakeTable(ids)
     progress = {}
     reader = KeysetReader(table.get_json, Query("/X", page_size=300), progress, max_ranges=4)
-    got = read_all(reader)
-    assert sorted(got) == ids and len(got) == len(set(got))
+    assert_each_row_once(read_all(reader), ids)
     assert len(progress["ranges"]) == 4 and all(r["done"] for r in progress["ranges"])
-    # one page per 300 rows, one request for the highest Id, and no extra empty page per range
-    assert reader.requests <= -(-len(ids) // 300) + 1 + 4
+    # one page per 300 rows and at most one partial page per extra range; no request for the highest Id
+    assert reader.requests <= -(-len(ids) // 300) + 3
+    assert all(call["$orderby"] == "Id" for call in table.calls)
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [*range(1, 301), *range(10_000, 1_000_000, 97)],  # sparser after the first page: the estimate is low
+        [*range(1, 30_000, 100), *range(30_000, 40_000)],  # denser after it: the estimate is high
+    ],
+    ids=["estimate-low", "estimate-high"],
+)
+def test_the_estimated_highest_id_never_loses_or_repeats_a_row(ids):
+    table = FakeTable(ids)
+    progress = {}
+    reader = KeysetReader(table.get_json, Query("/X"), progress, max_ranges=5)
+    assert_each_row_once(read_all(reader), ids)
+    assert len(progress["ranges"]) == 5 and progress["ranges"][-1]["upto"] is None
+    assert reader.requests <= -(-len(ids) // 300) + 4
+
+
+@pytest.mark.parametrize(
+    ("rows", "min_pages_per_range", "in_flight", "ranges"),
+    [
+        (3_200, 20, None, 1),  # 11 pages: not worth a single extra range
+        (60_000, 20, None, 8),  # 200 pages: max_ranges
+        (60_000, 20, lambda: 4, 5),  # rate x latency needs 4 in flight, plus one for jitter
+        (12_300, 20, lambda: 4, 2),  # 41 pages: 20 a range at least
+    ],
+)
+def test_a_table_is_split_only_into_ranges_that_pay_for_themselves(rows, min_pages_per_range, in_flight, ranges):
+    ids = list(range(1, rows + 1))
+    table = FakeTable(ids)
+    progress = {}
+    reader = KeysetReader(
+        table.get_json, Query("/X"), progress, 8, min_pages_per_range=min_pages_per_range, in_flight_needed=in_flight
+    )
+    assert_each_row_once(read_all(reader), ids)
+    assert len(progress["ranges"]) == ranges
+    assert reader.requests <= -(-rows // 300) + ranges - 1
 
 
 def test_server_capping_top_lower_than_asked_does_not_end_the_read_early():
@@ -76,7 +119,7 @@ def test_without_count_the_reader_stops_on_an_empty_page():
 
 @pytest.mark.parametrize("max_ranges", [1, 4])
 def test_a_read_stopped_at_the_page_limit_resumes_where_it_stopped(max_ranges):
-    ids = list(range(1, 9001))
+    ids = list(range(1, 9001))  # 30 pages: four ranges of 7
     table = FakeTable(ids)
     progress = {}
     first = read_all(KeysetReader(table.get_json, Query("/X"), progress, max_ranges), max_pages=5)
