@@ -37,9 +37,9 @@ CHECKPOINT_PAGES = 500
 # a run after the time the summary gives continues where this one stopped.
 EXIT_BUDGET_EXHAUSTED = 75
 EXIT_USAGE = 2  # a bad command-line option, as argparse exits
-# DuckDB's buffer pool defaults to 80% of the machine's memory and keeps the pages of every table it merged into, so
-# a load's peak grew with the warehouse (a 100,000-row first load: 863 MB peak with the default, 696 MB with 128 MB
-# here). Above the limit DuckDB spills to a temporary directory next to the database file.
+# DuckDB's buffer pool may take 80% of the machine's memory by default, and each of its threads buffers on its own:
+# the load step of a 100,000-row first load added 180 MB to the run's peak by default, 20 MB with these settings.
+# Above the limit DuckDB spills to a temporary directory next to the database file.
 DUCKDB_GLOBAL_CONFIG = {"memory_limit": "128MB", "threads": 1}
 # glibc gives each thread that allocates its own malloc arena (up to 8 per core) and keeps freed memory in each; a
 # run's range readers and dlt's extract workers are dozens of threads, so freed pages piled up in arenas that never
