@@ -40,7 +40,7 @@ EXIT_USAGE = 2  # a bad command-line option, as argparse exits
 # DuckDB's buffer pool may take 80% of the machine's memory by default, and each of its threads buffers on its own:
 # the load step of a 100,000-row first load added 180 MB to the run's peak by default, 20 MB with these settings.
 # Above the limit DuckDB spills to a temporary directory next to the database file.
-DUCKDB_GLOBAL_CONFIG = {"memory_limit": "128MB", "threads": 1}
+DUCKDB_GLOBAL_CONFIG = {"memory_limit": "256MB", "preserve_insertion_order": False}
 # glibc gives each thread that allocates its own malloc arena (up to 8 per core) and keeps freed memory in each; a
 # run's range readers and dlt's extract workers are dozens of threads, so freed pages piled up in arenas that never
 # shrink (100,000 rows: peak 866 MB with the default, 659 MB with 2 arenas). M_ARENA_MAX from mallopt(3).
