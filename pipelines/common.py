@@ -38,8 +38,9 @@ CHECKPOINT_PAGES = 500
 EXIT_BUDGET_EXHAUSTED = 75
 EXIT_USAGE = 2  # a bad command-line option, as argparse exits
 # DuckDB's buffer pool may take 80% of the machine's memory by default, and each of its threads buffers on its own:
-# the load step of a 100,000-row first load added 180 MB to the run's peak by default, 20 MB with these settings.
-# Above the limit DuckDB spills to a temporary directory next to the database file.
+# the load step of a 100,000-row first load added 180 MB to the run's peak by default, about 80 MB with a 256 MB
+# limit. Above it DuckDB spills to a temporary directory next to the database file, but not every operator can:
+# 128 MB and one thread ran out of memory at 1,000,000 rows (dlt loads several files into one DuckDB at once).
 DUCKDB_GLOBAL_CONFIG = {"memory_limit": "256MB", "preserve_insertion_order": False}
 # glibc gives each thread that allocates its own malloc arena (up to 8 per core) and keeps freed memory in each; a
 # run's range readers and dlt's extract workers are dozens of threads, so freed pages piled up in arenas that never
