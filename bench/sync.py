@@ -8,6 +8,7 @@ run), the dataset and the source settings. Its own process means its peak reside
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
@@ -53,6 +54,8 @@ def _run_baseline(job: dict[str, Any]) -> dict[str, Any]:
     from bench.baseline import baseline_source
 
     options = _options(job)
+    # The project's .dlt/config.toml tunes dlt's data writers for our pipelines; the baseline keeps dlt's defaults.
+    os.environ.update(DATA_WRITER__BUFFER_MAX_ITEMS="5000", DATA_WRITER__DISABLE_COMPRESSION="false")
     destination = (
         dlt.destinations.duckdb(credentials=str(options.duckdb_path))
         if options.destination == "duckdb"
