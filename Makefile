@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(PY) pipelines/demo.py
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 3 --durations=15
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
