@@ -157,21 +157,23 @@ def make_pipeline(system: str, options: RunOptions) -> dlt.Pipeline:
 
 def run_until_complete(
     pipeline: dlt.Pipeline,
-    make_source: Callable[[SyncReport, bool], Any],
+    make_source: Callable[[SyncReport, list[str] | None], Any],
     report: SyncReport,
     options: RunOptions,
 ) -> list[LoadInfo]:
     """Run the source in checkpoints until no table is left unfinished; each checkpoint commits data and cursor.
 
-    `make_source(report, first)` builds a fresh source (dlt sources are single-use).
+    `make_source(report, resuming)` builds a fresh source (dlt sources are single-use): of every table the options
+    select when `resuming` is None (the first checkpoint), else of the unfinished tables `resuming` names only, so a
+    checkpoint never reads again a table that the run has already loaded whole (lookups, Hivestr's lists).
     """
     loads = []
     first = True
     while True:
-        unfinished_before = set(report.unfinished)
+        unfinished_before = sorted(report.unfinished)
         for table in unfinished_before:
             report.tables[table].resumable = False
-        source = make_source(report, first)
+        source = make_source(report, None if first else unfinished_before)
         loads.append(
             pipeline.run(
                 source,

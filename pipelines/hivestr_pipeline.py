@@ -68,9 +68,9 @@ def run_pipeline(options: RunOptions) -> SyncReport:
     pipeline = make_pipeline(PIPELINE_NAME, options)
     report = SyncReport()
 
-    def make_source(report: SyncReport, first: bool):
+    def make_source(report: SyncReport, resuming: list[str] | None):
         return hivestr(
-            tables=options.tables,
+            tables=options.tables if resuming is None else resuming,
             report=report,
             # a checkpoint "page" here is one parent whose children were read: one request, or a few
             max_details_per_run=options.checkpoint_pages,

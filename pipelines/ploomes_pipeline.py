@@ -57,11 +57,11 @@ def run_pipeline(options: RunOptions) -> SyncReport:
     pipeline = make_pipeline(PIPELINE_NAME, options)
     report = SyncReport()
 
-    def make_source(report: SyncReport, first: bool):
+    def make_source(report: SyncReport, resuming: list[str] | None):
         return ploomes(
-            tables=options.tables,
+            tables=options.tables if resuming is None else resuming,
             report=report,
-            since=options.since if first else None,
+            since=options.since if resuming is None else None,
             max_pages_per_run=options.checkpoint_pages,
             warehouse=LoadedRows(pipeline),
             **options.source_settings(),

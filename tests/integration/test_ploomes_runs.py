@@ -42,6 +42,19 @@ def test_a_run_interrupted_between_checkpoints_resumes_without_rereading(
     assert_same_rows(contacts_truth(ploomes_sim), warehouse.rows("contacts"), "contacts", {"OtherProperties", "Tags"})
 
 
+def test_later_checkpoints_read_only_the_tables_left_unfinished(run_ploomes, ploomes_sim, warehouse):
+    settings = {"page_size": 50, "max_ranges_per_table": 1}
+    contacts, deals = len(contacts_truth(ploomes_sim)), len(list(ploomes_sim.records("Deals")))
+    assert -(-deals // 50) <= 3 < -(-contacts // 50)  # deals fit in the first checkpoint, contacts do not
+    report = run_ploomes(tables=["contacts", "deals", "currencies"], checkpoint_pages=3, source=settings)
+    assert len(report.clients) == -(-contacts // 150)  # a checkpoint per 3 pages of contacts, the longest table
+    # every table is read once over the checkpoints, not again in each: deals page by page, the lookup once
+    assert ploomes_sim.request_log.count(path="/Deals") == -(-deals // 50)
+    assert ploomes_sim.request_log.count(path="/Currencies") == 1
+    for table, endpoint in (("contacts", "Contacts"), ("deals", "Deals"), ("currencies", "Currencies")):
+        assert warehouse.count(table) == len(list(ploomes_sim.records(endpoint)))
+
+
 def test_references_are_declared_for_the_relationship_graph(run_ploomes, tmp_path):
     run_ploomes(tables=["orders", "contacts"])
     pipeline = dlt.attach("ploomes", pipelines_dir=str(tmp_path / "pipelines"))
