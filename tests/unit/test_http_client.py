@@ -10,7 +10,9 @@ import httpx
 import pytest
 
 from sources.http import (
+    SYSTEM_CLOCK,
     ApiClient,
+    ApiError,
     AuthenticationError,
     BadRequestError,
     InsecureUrlError,
@@ -494,12 +496,34 @@ def test_an_unreachable_host_or_refused_key_ends_every_other_request_of_the_clie
     assert len(clock.sleeps) == sent - 1
 
 
-def test_a_retry_wait_ends_once_the_client_has_failed():
-    failed = threading.Event()
-    failed.set()
-    clock = ManualClock()
-    clock.sleep(30.0, until=failed)
-    assert clock.sleeps == [] and clock.monotonic() == 0
+def test_a_thread_waiting_to_retry_stops_when_another_finds_the_key_refused():
+    deals_seen = threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/Deals":
+            deals_seen.set()
+            return httpx.Response(503)
+        return httpx.Response(401)
+
+    # the real clock: /Deals would wait 60 s before its retry unless the refused key ends the wait
+    client = make_client(handler, clock=SYSTEM_CLOCK, retry=RetryPolicy(backoff_base=60.0, backoff_cap=60.0))
+    outcome: list[BaseException] = []
+
+    def read_deals() -> None:
+        try:
+            client.get_json("/Deals")
+        except ApiError as error:
+            outcome.append(error)
+
+    waiting = threading.Thread(target=read_deals)
+    with client:
+        waiting.start()
+        assert deals_seen.wait(10)
+        with pytest.raises(AuthenticationError):
+            client.get_json("/Contacts")
+        waiting.join(timeout=10)
+    assert not waiting.is_alive(), "the retry wait did not end when the key was refused"
+    assert isinstance(outcome[0], AuthenticationError)
 
 
 def test_a_truncated_json_body_is_retried():
