@@ -52,7 +52,7 @@ class LoadedRows:
 
     def __init__(self, pipeline: dlt.Pipeline):
         self._pipeline = pipeline
-        self._schema = pipeline.default_schema.clone() if pipeline.default_schema_name else None
+        self.schema = pipeline.default_schema.clone() if pipeline.default_schema_name else None
         self._lock = threading.Lock()  # table threads share one destination; DuckDB wants one reader at a time
 
     def ids(self, table: str, *, unmarked_only: bool) -> set[Any]:
@@ -61,7 +61,7 @@ class LoadedRows:
         return {row["id"] for row in self._select(table, "id", where)}
 
     def _has_column(self, table: str, column: str) -> bool:
-        return self._schema is not None and column in self._schema.tables.get(table, {}).get("columns", {})
+        return self.schema is not None and column in self.schema.tables.get(table, {}).get("columns", {})
 
     def rows(self, table: str, column: str, values: Sequence[Any]) -> list[dict[str, Any]]:
         """The whole rows whose `column` is one of `values`, as dlt would load them again."""
@@ -73,7 +73,7 @@ class LoadedRows:
     def _select(
         self, table: str, what: str, where: str | None, column: str | None = None, values: Sequence[Any] = ()
     ) -> list[dict[str, Any]]:
-        schema = self._schema
+        schema = self.schema
         if schema is None or table not in schema.tables:
             return []  # never loaded: nothing to compare
         json_columns = {name for name, c in schema.tables[table]["columns"].items() if c.get("data_type") == "json"}

@@ -12,6 +12,7 @@ import pendulum
 from dlt.common.configuration.inject import with_config
 from dlt.sources import DltResource
 
+from sources.arrow_pages import ColumnTypes, to_arrow
 from sources.children import CLEARED_MARKER, child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, ChildTable, LoadedRows, ParentHints, Sweep, check_mode
 from sources.http import NotFoundError, PermissionDeniedError
@@ -70,6 +71,7 @@ def ploomes(
     )
     report = report if report is not None else SyncReport()
     report.attach_client(client)
+    warehouse = warehouse or LoadedRows(dlt.current.pipeline())
     sync = _Sync(
         client=client,
         report=report,
@@ -82,7 +84,8 @@ def ploomes(
         max_ranges=max_ranges_per_table,
         min_pages_per_range=min_pages_per_range,
         max_pages=max_pages_per_run or None,
-        sweep=Sweep(mode, warehouse or LoadedRows(dlt.current.pipeline())) if sweep_deletions else None,
+        sweep=Sweep(mode, warehouse) if sweep_deletions else None,
+        column_types=ColumnTypes.of_schema(warehouse.schema),
     )
     selected = _select(tables)
     catalog = FieldCatalog(lambda: sync.read_all("/Fields", expand=("Type",), table=CUSTOM_FIELDS_TABLE))
@@ -124,6 +127,7 @@ class _Sync:
         min_pages_per_range,
         max_pages,
         sweep,
+        column_types,
     ):
         self.client = client
         self.ignore_watermark = ignore_watermark
@@ -136,6 +140,7 @@ class _Sync:
         self.min_pages_per_range = min_pages_per_range
         self.max_pages = max_pages
         self.sweep: Sweep | None = sweep
+        self.column_types: ColumnTypes = column_types
 
     def in_flight_needed(self) -> int:
         """Requests in flight that keep the shared rate limit busy: its rate times the API's latency so far."""
@@ -195,6 +200,7 @@ def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> D
             in_flight_needed=sync.in_flight_needed,
         )
         mapper, hints = None, None
+        batch = _Batch(entity.table, sync, child_hints)
         try:
             for page in reader.pages(sync.max_pages if entity.incremental else None):
                 if hints is None:
@@ -203,13 +209,11 @@ def _entity_resource(entity: Entity, sync: _Sync, registry: ColumnRegistry) -> D
                         mapper = registry.mapper(entity.table, entity.fields_entity_id, natives)
                         registry.settle(entity.table)
                     hints = parent_hints(mapper)
-                rows, children = _flatten_page(entity, page, mapper)
-                yield dlt.mark.with_hints(rows, hints, create_table_variant=True)
-                sync.report.add_rows(entity.table, len(page))
-                for table, child_rows in children.items():
-                    yield dlt.mark.with_hints(child_rows, child_hints[table], create_table_variant=True)
-                    sync.report.add_rows(table, sum(CLEARED_MARKER not in row for row in child_rows))
+                if batch.add(*_flatten_page(entity, page, mapper)) >= settings.ROWS_PER_ITEM:
+                    yield from batch.items(hints)
+            yield from batch.items(hints)
         except (PermissionDeniedError, NotFoundError) as error:
+            yield from batch.items(hints)  # the pages read before the refusal are in the progress saved
             logger.warning("Skipping Ploomes table %s: %s", entity.table, error)
             sync.report.skip(entity.table, str(error))
             return
@@ -263,6 +267,38 @@ def _finish_window(entity: Entity, sync: _Sync, state: dict[str, Any], progress:
         return True
     sync.report.mark_resumable(entity.table)
     return False
+
+
+class _Batch:
+    """A table's flattened rows and child rows, handed to dlt as Arrow tables a few thousand rows at a time."""
+
+    def __init__(self, table: str, sync: _Sync, child_hints: dict[str, Any]):
+        self._table, self._sync, self._child_hints = table, sync, child_hints
+        self._rows: list[dict[str, Any]] = []
+        self._children: dict[str, list[dict[str, Any]]] = {child: [] for child in child_hints}
+
+    def add(self, rows: list[dict[str, Any]], children: dict[str, list[dict[str, Any]]]) -> int:
+        """Adds a page; returns the rows held."""
+        self._rows.extend(rows)
+        for table, child_rows in children.items():
+            self._children[table].extend(child_rows)
+        return len(self._rows)
+
+    def items(self, hints: Any) -> Iterator[Any]:
+        """dlt items of what is held (the parent's `hints` are known once a page was read), and empties it."""
+        rows, self._rows = self._rows, []
+        if not rows:
+            return
+        types = self._sync.column_types
+        yield dlt.mark.with_hints(
+            to_arrow(rows, types.table(self._table, hints["columns"])), hints, create_table_variant=True
+        )
+        self._sync.report.add_rows(self._table, len(rows))
+        for table, child_rows in self._children.items():
+            hints_of_child, self._children[table] = self._child_hints[table], []
+            child_types = types.table(table, hints_of_child["columns"])
+            yield dlt.mark.with_hints(to_arrow(child_rows, child_types), hints_of_child, create_table_variant=True)
+            self._sync.report.add_rows(table, sum(CLEARED_MARKER not in row for row in child_rows))
 
 
 def _flatten_page(entity: Entity, page: list[dict[str, Any]], mapper) -> tuple[list, dict[str, list]]:

@@ -1,5 +1,3 @@
-from datetime import datetime, timezone
-
 from sources.ploomes.custom_fields import CustomField, CustomFieldMapper, assign_columns, snake_ascii
 
 
@@ -69,7 +67,7 @@ def test_values_by_native_type_and_reference_kind():
         "inteiro": 7,
         "decimal": 1.5,
         "ativo": False,
-        "quando": datetime(2023, 3, 20, 18, 37, 10, 130000, tzinfo=timezone.utc),
+        "quando": "2023-03-20T15:37:10.13-03:00",  # its column is a timestamp: sources/arrow_pages.py parses it
         "fase_id": 6773,
         "fase_val": "Bid em aberto",
         "canais_id": "1,2",
