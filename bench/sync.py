@@ -54,8 +54,11 @@ def _run_baseline(job: dict[str, Any]) -> dict[str, Any]:
     from bench.baseline import baseline_source
 
     options = _options(job)
-    # The project's .dlt/config.toml tunes dlt's data writers for our pipelines; the baseline keeps dlt's defaults.
-    os.environ.update(DATA_WRITER__BUFFER_MAX_ITEMS="5000", DATA_WRITER__DISABLE_COMPRESSION="false")
+    # The project's .dlt/config.toml tunes dlt's data writers and loader for our pipelines; the baseline keeps dlt's
+    # defaults.
+    os.environ.update(
+        DATA_WRITER__BUFFER_MAX_ITEMS="5000", DATA_WRITER__DISABLE_COMPRESSION="false", LOAD__WORKERS="20"
+    )
     destination = (
         dlt.destinations.duckdb(credentials=str(options.duckdb_path))
         if options.destination == "duckdb"

@@ -18,6 +18,7 @@ from typing import Any
 
 import dlt
 import pendulum
+import pyarrow
 from dlt.common.configuration.exceptions import ConfigFieldMissingException, LookupTrace, LookupTraces
 from dlt.common.pipeline import LoadInfo
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
@@ -65,8 +66,16 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
         libc.mallopt(_M_ARENA_MAX, arenas)
 
 
+def use_system_arrow_allocator() -> None:
+    """pyarrow's default allocator (mimalloc) keeps memory it freed: 100,000 rows, peak 566 -> 486 MB with the
+    system allocator (glibc, arenas limited above), which returns it; ARROW_DEFAULT_MEMORY_POOL, when set, wins."""
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+
 # At import, before the run starts any thread: a thread created earlier would keep an arena of its own.
 limit_malloc_arenas()
+use_system_arrow_allocator()
 
 
 class UsageError(Exception):
