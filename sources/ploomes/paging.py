@@ -106,21 +106,31 @@ class KeysetReader:
         yield from self._read_ranges(max_pages)
 
     def _split(self, first_page: Page, remaining: int | None) -> list[dict[str, Any]]:
-        """Ranges of Ids after the first page, as many as pay for themselves (see `_range_count`).
+        """Ranges of Ids after the first page, as many as pay for themselves (see `_range_count`), of equal spans
+        up to the highest Id (one request, made only for a table worth splitting); the last range stays open-ended,
+        so rows created after the split belong to it.
 
-        The highest Id is estimated from the first page's Id density rather than asked for (a request): the last
-        range is open-ended, so a low estimate only makes it longer, never loses a row, and a high one leaves
-        the last ranges short.
+        Estimating the highest Id from the first page's Id density instead saved that request but left the last
+        range 1.8 times as long as the others on 200,000 contacts: read alone at the end, it cost a fifth of the
+        table's time.
         """
         after = first_page[-1]["Id"]
         count = self._range_count(remaining)
-        if count < 2:
+        highest = self._highest_id() if count >= 2 else None
+        if highest is None or highest <= after:
             return [{"after": after, "upto": None}]
-        ids_per_row = max(1.0, (after - first_page[0]["Id"]) / max(1, len(first_page) - 1))
-        step = max(1, math.ceil(remaining * ids_per_row / count))
+        step = max(1, math.ceil((highest - after) / count))
         ranges = [{"after": after + step * i, "upto": after + step * (i + 1)} for i in range(count)]
-        ranges[-1]["upto"] = None  # rows above the estimate, or created after the split, belong to the last range
+        ranges[-1]["upto"] = None
         return ranges
+
+    def _highest_id(self) -> int | None:
+        params = {**self._query.params(None, None, count=False), "$orderby": "Id desc", "$top": 1, "$select": "Id"}
+        params.pop("$expand", None)
+        body = self._get_json(self._query.path, params)
+        self.requests += 1
+        rows = body.get("value") or []
+        return rows[0]["Id"] if rows else None
 
     def _range_count(self, remaining: int | None) -> int:
         if not remaining:
