@@ -67,8 +67,9 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
 
 
 def use_system_arrow_allocator() -> None:
-    """pyarrow's default allocator (mimalloc) keeps memory it freed: 100,000 rows, peak 566 -> 486 MB with the
-    system allocator (glibc, arenas limited above), which returns it; ARROW_DEFAULT_MEMORY_POOL, when set, wins."""
+    """pyarrow's default allocator (mimalloc) keeps memory it freed; glibc (arenas limited above) returns it. One
+    100,000-row run: peak 566 -> 486 MB, though a bench run alone showed no change (519 MB both): noisy, and kept as
+    the allocator that cannot hold freed pages. ARROW_DEFAULT_MEMORY_POOL, when set, wins."""
     if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
         pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 

@@ -101,11 +101,11 @@ class KeysetReader:
                 self.progress["ranges"] = []
                 return
             remaining = None if total is None else total - len(rows)
-            self.progress["ranges"] = self._split(rows, remaining)
+            self.progress["ranges"] = self._split(rows[-1]["Id"], remaining)
             max_pages = None if max_pages is None else max_pages - 1
         yield from self._read_ranges(max_pages)
 
-    def _split(self, first_page: Page, remaining: int | None) -> list[dict[str, Any]]:
+    def _split(self, after: int, remaining: int | None) -> list[dict[str, Any]]:
         """Ranges of Ids after the first page, as many as pay for themselves (see `_range_count`), of equal spans
         up to the highest Id (one request, made only for a table worth splitting); the last range stays open-ended,
         so rows created after the split belong to it.
@@ -114,7 +114,6 @@ class KeysetReader:
         range 1.8 times as long as the others on 200,000 contacts: read alone at the end, it cost a fifth of the
         table's time.
         """
-        after = first_page[-1]["Id"]
         count = self._range_count(remaining)
         highest = self._highest_id() if count >= 2 else None
         if highest is None or highest <= after:

@@ -69,12 +69,12 @@ def test_large_table_is_split_into_concurrent_ranges_without_loss_or_duplicates(
 @pytest.mark.parametrize(
     "ids",
     [
-        [*range(1, 301), *range(10_000, 1_000_000, 97)],  # sparser after the first page: the estimate is low
-        [*range(1, 30_000, 100), *range(30_000, 40_000)],  # denser after it: the estimate is high
+        [*range(1, 301), *range(10_000, 1_000_000, 97)],  # sparser after the first page
+        [*range(1, 30_000, 100), *range(30_000, 40_000)],  # denser at the end: the ranges hold unequal rows
     ],
-    ids=["estimate-low", "estimate-high"],
+    ids=["sparse-tail", "dense-tail"],
 )
-def test_the_estimated_highest_id_never_loses_or_repeats_a_row(ids):
+def test_ranges_of_equal_id_spans_never_lose_or_repeat_a_row_whatever_the_id_density(ids):
     table = FakeTable(ids)
     progress = {}
     reader = KeysetReader(table.get_json, Query("/X"), progress, max_ranges=5)
