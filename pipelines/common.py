@@ -24,6 +24,7 @@ from dlt.common.pipeline import LoadInfo
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
+from pipelines import destinations
 from sources.http import ApiError, install_log_redaction, redact
 from sources.report import SyncReport
 
@@ -152,9 +153,9 @@ def normalize_since(text: str) -> str:
 def make_pipeline(system: str, options: RunOptions) -> dlt.Pipeline:
     if options.destination == "duckdb":
         credentials = DuckDbCredentials(str(options.duckdb_path), global_config=DUCKDB_GLOBAL_CONFIG)
-        destination = dlt.destinations.duckdb(credentials=credentials)
+        destination = destinations.duckdb(credentials=credentials)
     else:
-        destination = dlt.destinations.postgres()
+        destination = destinations.postgres()
     return dlt.pipeline(
         pipeline_name=options.pipeline_name or system,
         destination=destination,
