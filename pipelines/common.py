@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ctypes
-import ctypes.util
 import logging
 import os
 import sys
@@ -18,13 +16,12 @@ from typing import Any
 
 import dlt
 import pendulum
-import pyarrow
 from dlt.common.configuration.exceptions import ConfigFieldMissingException, LookupTrace, LookupTraces
 from dlt.common.pipeline import LoadInfo
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from pipelines import destinations
+from pipelines import destinations, memory
 from sources.http import ApiError, install_log_redaction, redact
 from sources.report import SyncReport
 
@@ -39,16 +36,14 @@ CHECKPOINT_PAGES = 500
 # a run after the time the summary gives continues where this one stopped.
 EXIT_BUDGET_EXHAUSTED = 75
 EXIT_USAGE = 2  # a bad command-line option, as argparse exits
-# DuckDB's buffer pool may take 80% of the machine's memory by default, and each of its threads buffers on its own:
-# the load step of a 100,000-row first load added 180 MB to the run's peak by default, about 80 MB with a 256 MB
-# limit. Above it DuckDB spills to a temporary directory next to the database file, but not every operator can:
-# 128 MB and one thread ran out of memory at 1,000,000 rows (dlt loads several files into one DuckDB at once).
-DUCKDB_GLOBAL_CONFIG = {"memory_limit": "256MB", "preserve_insertion_order": False}
-# glibc gives each thread that allocates its own malloc arena (up to 8 per core) and keeps freed memory in each; a
-# run's range readers and dlt's extract workers are dozens of threads, so freed pages piled up in arenas that never
-# shrink (100,000 rows: peak 866 MB with the default, 659 MB with 2 arenas). M_ARENA_MAX from mallopt(3).
-MALLOC_ARENAS = 2
-_M_ARENA_MAX = -8
+# DuckDB's buffer pool may take 80% of the machine's memory by default, and it keeps the blocks it wrote cached up
+# to its limit: a 1,000,000-row first load's checkpoint loads added the whole limit to the run's peak. Above it
+# DuckDB spills to a temporary directory next to the database file. 128 MB once ran out of memory, when dlt still
+# deduplicated each staged table with a window over all its rows (sources/ploomes: `_merge_hints`); with the window
+# it now spills (a 1,000,000-row load's checkpoints: 24 s with the window, 7 s without).
+DUCKDB_GLOBAL_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": False}
+# Before the run starts any thread: a thread created earlier would keep a malloc arena of its own.
+memory.limit_growth()
 # What to fix when the warehouse cannot be opened.
 WAREHOUSE_SETTINGS = {
     "duckdb": "--duckdb-path",
@@ -57,27 +52,6 @@ WAREHOUSE_SETTINGS = {
         "(env DESTINATION__POSTGRES__CREDENTIALS=postgresql://user:password@host:port/database)"
     ),
 }
-
-
-def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
-    """As MALLOC_ARENA_MAX does, which a script cannot set for itself once started; only glibc has mallopt."""
-    libc_name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(libc_name) if libc_name else None
-    if libc is not None and hasattr(libc, "mallopt") and "MALLOC_ARENA_MAX" not in os.environ:
-        libc.mallopt(_M_ARENA_MAX, arenas)
-
-
-def use_system_arrow_allocator() -> None:
-    """pyarrow's default allocator (mimalloc) keeps memory it freed; glibc (arenas limited above) returns it. One
-    100,000-row run: peak 566 -> 486 MB, though a bench run alone showed no change (519 MB both): noisy, and kept as
-    the allocator that cannot hold freed pages. ARROW_DEFAULT_MEMORY_POOL, when set, wins."""
-    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-
-
-# At import, before the run starts any thread: a thread created earlier would keep an arena of its own.
-limit_malloc_arenas()
-use_system_arrow_allocator()
 
 
 class UsageError(Exception):

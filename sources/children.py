@@ -37,7 +37,11 @@ def references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def child_table_hints(
-    table: str, parent_key: str, refs: dict[str, str], columns: dict[str, dict[str, Any]] | None = None
+    table: str,
+    parent_key: str,
+    refs: dict[str, str],
+    columns: dict[str, dict[str, Any]] | None = None,
+    table_hints: dict[str, Any] | None = None,
 ) -> Any:
     return dlt.mark.make_hints(
         table_name=table,
@@ -46,4 +50,5 @@ def child_table_hints(
         merge_key=parent_key,
         columns={CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True}, **(columns or {})},
         references=references(refs),
+        additional_table_hints=table_hints,
     )

@@ -60,6 +60,53 @@ def _is_last_page(body: dict[str, Any], rows: Page) -> bool:
     return remaining is not None and remaining <= len(rows)
 
 
+class PageBudget:
+    """Pages requested or read and not yet taken by their table's consumer, over every table of a run.
+
+    At most `limit` of them (a decoded page is a few MB), yet a table holding none may always request one: no
+    table waits for another table's consumer, which dlt may not be running (its extract threads are few, and a
+    table waiting for its pages occupies one).
+    """
+
+    def __init__(self, limit: int):
+        self._limit = max(1, limit)
+        self._held = 0
+        self._changed = threading.Condition()
+
+    def acquire(self, table: _TableShare, stop: threading.Event) -> bool:
+        """Wait for a page's place; False when `stop` was set first."""
+        with self._changed:
+            while not stop.is_set() and not table.may_take(self._held < self._limit):
+                self._changed.wait()
+            if stop.is_set():
+                return False
+            table.held += 1
+            self._held += 1
+            return True
+
+    def release(self, table: _TableShare) -> None:
+        with self._changed:
+            table.held -= 1
+            self._held -= 1
+            self._changed.notify_all()
+
+    def release_all(self, table: _TableShare) -> None:
+        """The table stopped reading: what it holds (pages in flight included) is free, and its readers wake."""
+        with self._changed:
+            self._held -= table.held
+            table.held = 0
+            self._changed.notify_all()
+
+
+@dataclass
+class _TableShare:
+    limit: int  # one page per range: each range keeps a request going
+    held: int = 0
+
+    def may_take(self, run_has_room: bool) -> bool:
+        return self.held < self.limit and (self.held == 0 or run_has_room)
+
+
 class KeysetReader:
     """Yields the pages of one query; `progress` (JSON-able) records what has been yielded so far."""
 
@@ -72,17 +119,20 @@ class KeysetReader:
         *,
         min_pages_per_range: int = 1,
         in_flight_needed: Callable[[], int] | None = None,
+        budget: PageBudget | None = None,
     ):
         """A table is split into ranges of at least `min_pages_per_range` pages each, since every extra range costs
         up to one partial page (each range ends on a page of its own), and into no more than `in_flight_needed()`
         + 1: the requests in flight that keep the API busy (rate x latency, known once the first page was read),
-        plus one for latency's jitter."""
+        plus one for latency's jitter. `budget`, shared by the tables of a run, bounds the pages they hold at once.
+        """
         self._get_json = get_json
         self._query = query
         self.progress = progress
         self._max_ranges = max(1, max_ranges)
         self._min_pages_per_range = max(1, min_pages_per_range)
         self._in_flight_needed = in_flight_needed
+        self._budget = budget or PageBudget(self._max_ranges)
         self.requests = 0
 
     def _fetch(self, after: int | None, upto: int | None) -> tuple[Page, bool, int | None]:
@@ -145,23 +195,24 @@ class KeysetReader:
         if not open_ranges:
             return
         results: queue.Queue[tuple[dict[str, Any], Page, bool] | BaseException] = queue.Queue()
-        # A permit per page fetched and not yet taken by the consumer, the request in flight included: each range
-        # keeps one request going, yet a table never holds more decoded pages (about 4 MB each) than it has ranges.
-        permits = threading.Semaphore(len(open_ranges))
+        # A page holds its place in the budget from its request until the consumer takes it.
+        share = _TableShare(limit=len(open_ranges))
         stop = threading.Event()
 
         def read(range_: dict[str, Any]) -> None:
             after = range_["after"]
             try:
                 while True:
-                    permits.acquire()
-                    if stop.is_set():
+                    if not self._budget.acquire(share, stop):
                         return
                     rows, last, _ = self._fetch(after, range_["upto"])
+                    after = rows[-1]["Id"] if rows else after
                     results.put((range_, rows, last))
+                    # Waiting for its next place, a reader must not keep this page alive after the consumer is
+                    # done with it: 40 readers did, holding 40 decoded pages beyond the budget.
+                    del rows
                     if last:
                         return
-                    after = rows[-1]["Id"]
             except BaseException as error:  # noqa: BLE001 - handed to the consuming thread, which re-raises it
                 results.put(error)
 
@@ -172,14 +223,17 @@ class KeysetReader:
             running, yielded = len(open_ranges), 0
             while running:
                 item = results.get()
-                permits.release()
+                self._budget.release(share)
                 if isinstance(item, BaseException):
                     raise item
                 range_, rows, last = item
+                item = None  # nor may this frame, while it waits for the next one
                 if rows:
+                    last_id = rows[-1]["Id"]
                     yield rows
+                    rows = None
                     yielded += 1
-                    range_["after"] = rows[-1]["Id"]
+                    range_["after"] = last_id
                 if last:
                     range_["done"] = True
                     running -= 1
@@ -187,6 +241,5 @@ class KeysetReader:
                     return
         finally:
             stop.set()
-            for _ in open_ranges:  # wake the readers waiting for a permit, so that they see `stop` and end
-                permits.release()
+            self._budget.release_all(share)
             pool.shutdown(wait=False, cancel_futures=True)

@@ -9,6 +9,10 @@ MAX_RANGES_PER_TABLE = 8  # concurrent Id ranges when one table has many pages t
 # A table is split only into ranges of at least this many pages: each extra range costs up to one partial page, so
 # splitting costs at most 5% more requests, and a table of a few pages is read as one range.
 MIN_PAGES_PER_RANGE = 20
+# Pages requested or read and not yet flattened, over all tables of a run (each table may always hold one): a
+# decoded page is a few MB, and without the API's rate limit to pace them, 5 large tables of 8 ranges held 40.
+# Paced by the limit, a run needs far fewer (rate x latency: 3 to 5 at 120 a minute and 1-2 s).
+MAX_PAGES_IN_FLIGHT = 16
 READ_TIMEOUT_SECONDS = 60.0  # a response slower than this is a timeout, retried like a dropped connection
 # Deletion sweep: lists every Id of each incremental table (ceil(rows / 300) requests) to find deleted records.
 SWEEP_DELETIONS = False  # off by default: it costs requests; `--sweep-deletions` runs it once

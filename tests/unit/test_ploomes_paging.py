@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from sources.ploomes.paging import KeysetReader, Query
+from sources.ploomes.paging import KeysetReader, PageBudget, Query
 
 
 class FakeTable:
@@ -136,3 +136,57 @@ def test_query_parameters_keep_the_window_and_expand():
     params = Query("/Deals", filter="LastUpdateDate le 2024-01-01T00:00:00Z", expand=("OtherProperties",)).params(5, 9)
     assert params["$filter"] == "(LastUpdateDate le 2024-01-01T00:00:00Z) and Id gt 5 and Id le 9"
     assert params["$orderby"] == "Id" and params["$expand"] == "OtherProperties" and params["$count"] == "true"
+
+
+class SlowTable(FakeTable):
+    """A FakeTable whose requests take a while, counting the requests in flight over every table that shares
+    `in_flight` (a dict with "now" and "most")."""
+
+    def __init__(self, ids, in_flight):
+        super().__init__(ids)
+        self.in_flight = in_flight
+
+    def get_json(self, path, params):
+        with self.in_flight["lock"]:
+            self.in_flight["now"] += 1
+            self.in_flight["most"] = max(self.in_flight["most"], self.in_flight["now"])
+        try:
+            threading.Event().wait(0.002)
+            return super().get_json(path, params)
+        finally:
+            with self.in_flight["lock"]:
+                self.in_flight["now"] -= 1
+
+
+def test_tables_sharing_a_page_budget_keep_to_it_and_still_read_every_row():
+    in_flight = {"now": 0, "most": 0, "lock": threading.Lock()}
+    budget = PageBudget(3)
+    ids = list(range(1, 12_001))
+    tables = [SlowTable(ids, in_flight) for _ in range(2)]
+    readers = [KeysetReader(t.get_json, Query("/X"), {}, max_ranges=4, budget=budget) for t in tables]
+    got = [[], []]
+    threads = [threading.Thread(target=lambda i=i: got[i].extend(read_all(readers[i]))) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert_each_row_once(got[0], ids)
+    assert_each_row_once(got[1], ids)
+    # 8 ranges in all, yet no more pages at once than the budget, plus the one a table holding none may take
+    assert in_flight["most"] <= 3 + 1
+
+
+def test_a_table_whose_pages_are_not_taken_never_stops_another_table_sharing_the_budget():
+    budget = PageBudget(2)
+    stalled = KeysetReader(FakeTable(range(1, 30_001)).get_json, Query("/X"), {}, max_ranges=4, budget=budget)
+    pages = stalled.pages()
+    next(pages), next(pages)  # its readers now fill the budget, and nobody takes their pages
+    other = FakeTable(range(1, 9_001))
+    got = []
+    thread = threading.Thread(
+        target=lambda: got.extend(read_all(KeysetReader(other.get_json, Query("/X"), {}, 4, budget=budget)))
+    )
+    thread.start()
+    thread.join(timeout=10)
+    pages.close()
+    assert_each_row_once(got, list(range(1, 9_001)))
