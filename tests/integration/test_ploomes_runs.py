@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import dlt
 import pytest
 
 from pipelines import ploomes_pipeline
+from sources.http import RetryPolicy
 from sources.ploomes.entities import ENTITIES_BY_TABLE
+from sources.ploomes.paging import KeysetReader
 from tests.integration.compare import assert_same_rows
 from tests.integration.conftest import TEST_KEY
 
@@ -40,6 +44,33 @@ def test_a_run_interrupted_between_checkpoints_resumes_without_rereading(
     total = len(contacts_truth(ploomes_sim))
     assert report.tables["contacts"].rows == total - 80  # continued after the committed pages
     assert_same_rows(contacts_truth(ploomes_sim), warehouse.rows("contacts"), "contacts", {"OtherProperties", "Tags"})
+
+
+def test_a_table_refused_midway_keeps_the_pages_it_read_and_the_next_run_reads_the_rest(
+    run_ploomes, ploomes_sim, warehouse, monkeypatch
+):
+    monkeypatch.setattr("sources.ploomes.client.RetryPolicy", functools.partial(RetryPolicy, backoff_base=0.01))
+    real_fetch = KeysetReader._fetch
+    fetches = []
+
+    def refused_from_the_third_page(self, after, upto):
+        fetches.append(self._query.path)
+        if fetches.count("/Contacts") == 3:  # two pages answered; from now on the account may not read contacts
+            ploomes_sim.faults.inject("forbidden", count=None, path="/Contacts")
+        return real_fetch(self, after, upto)
+
+    monkeypatch.setattr(KeysetReader, "_fetch", refused_from_the_third_page)
+    settings = {"page_size": 20, "max_ranges_per_table": 1}
+    report = run_ploomes(tables=["contacts"], source=settings)
+    assert list(report.skipped) == ["contacts"]
+    truth = sorted(contacts_truth(ploomes_sim), key=lambda record: record["Id"])
+    assert_same_rows(truth[:40], warehouse.rows("contacts"), "contacts", {"OtherProperties", "Tags"})
+
+    ploomes_sim.faults.clear()
+    monkeypatch.setattr(KeysetReader, "_fetch", real_fetch)
+    report = run_ploomes(tables=["contacts"], source=settings)
+    assert not report.skipped and report.tables["contacts"].rows == len(truth) - 40
+    assert_same_rows(truth, warehouse.rows("contacts"), "contacts", {"OtherProperties", "Tags"})
 
 
 def test_later_checkpoints_read_only_the_tables_left_unfinished(run_ploomes, ploomes_sim, warehouse):
