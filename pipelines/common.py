@@ -40,7 +40,7 @@ EXIT_USAGE = 2  # a bad command-line option, as argparse exits
 # to its limit: a 1,000,000-row first load's checkpoint loads added the whole limit to the run's peak. Above it
 # DuckDB spills to a temporary directory next to the database file. 128 MB once ran out of memory, when dlt still
 # deduplicated each staged table with a window over all its rows (sources/ploomes: `_merge_hints`); with the window
-# it now spills (a 1,000,000-row load's checkpoints: 24 s with the window, 7 s without).
+# it now spills (a 1,000,000-row load's checkpoints: 24 s with the window, 6 to 8 s without).
 DUCKDB_GLOBAL_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": False}
 # Before the run starts any thread: a thread created earlier would keep a malloc arena of its own.
 memory.limit_growth()

@@ -209,7 +209,7 @@ class KeysetReader:
                     after = rows[-1]["Id"] if rows else after
                     results.put((range_, rows, last))
                     # Waiting for its next place, a reader must not keep this page alive after the consumer is
-                    # done with it: 40 readers did, holding 40 decoded pages beyond the budget.
+                    # done with it: unthrottled, 40 readers kept 40 decoded pages that nothing used any more.
                     del rows
                     if last:
                         return
