@@ -39,31 +39,43 @@ class _MergeByEachKey(SqlMergeFollowupJob):
         ]
 
 
-class _DuckDbClient(DuckDbClient):
+class _MergeByEachKeyClient:
+    """Mixed into a dlt job client ahead of it: its merges are `_MergeByEachKey`."""
+
+    sql_client: Any
+
     def _create_merge_followup_jobs(self, table_chain: Sequence[Any]) -> list[Any]:
         return [_MergeByEachKey.from_table_chain(table_chain, self.sql_client)]
 
 
-class _PostgresClient(PostgresClient):
-    def _create_merge_followup_jobs(self, table_chain: Sequence[Any]) -> list[Any]:
-        return [_MergeByEachKey.from_table_chain(table_chain, self.sql_client)]
+class _DuckDbClient(_MergeByEachKeyClient, DuckDbClient):
+    pass
 
 
-class duckdb(dlt.destinations.duckdb):  # noqa: N801 - named as the dlt factory it stands for
+class _PostgresClient(_MergeByEachKeyClient, PostgresClient):
+    pass
+
+
+class _StockFactory:
+    """Mixed into a dlt destination factory ahead of it: builds `job_client`, and reports `stock_type` as its type."""
+
+    stock_type: str
+    job_client: type
+
     @property
     def destination_type(self) -> str:
-        return "dlt.destinations.duckdb"
+        return self.stock_type
 
     @property
-    def client_class(self) -> type[DuckDbClient]:
-        return _DuckDbClient
+    def client_class(self) -> type:
+        return self.job_client
 
 
-class postgres(dlt.destinations.postgres):  # noqa: N801 - named as the dlt factory it stands for
-    @property
-    def destination_type(self) -> str:
-        return "dlt.destinations.postgres"
+class duckdb(_StockFactory, dlt.destinations.duckdb):  # noqa: N801 - named as the dlt factory it stands for
+    stock_type = "dlt.destinations.duckdb"
+    job_client = _DuckDbClient
 
-    @property
-    def client_class(self) -> type[PostgresClient]:
-        return _PostgresClient
+
+class postgres(_StockFactory, dlt.destinations.postgres):  # noqa: N801 - named as the dlt factory it stands for
+    stock_type = "dlt.destinations.postgres"
+    job_client = _PostgresClient

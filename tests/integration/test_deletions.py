@@ -135,12 +135,15 @@ def merge_statements(pipelines_dir, table: str) -> list[str]:
     return jobs[-1].read_text().splitlines()
 
 
-def test_a_load_skips_dlts_deduplication_unless_a_sweep_may_stage_a_record_twice(run_ploomes, ploomes_sim, tmp_path):
+def test_a_load_skips_dlts_deduplication_unless_a_sweep_may_stage_a_record_twice(
+    run_ploomes, ploomes_sim, warehouse, tmp_path
+):
     """Keyset paging stages each record once; a sweep may stage a record deleted after it was read a second time."""
     tables = list(FAMILIES)
     run_ploomes(tables=tables)
     for table in TABLES:
         assert not any("ROW_NUMBER()" in sql for sql in merge_statements(tmp_path / "pipelines", table)), table
+    assert_live_rows_match(ploomes_sim, snapshot(warehouse))
 
     contact = next(c for c in ploomes_sim.records("Contacts") if c["Phones"])
     ploomes_sim.update("Contacts", contact["Id"], {"Name": "read again by the next run"})
@@ -149,6 +152,12 @@ def test_a_load_skips_dlts_deduplication_unless_a_sweep_may_stage_a_record_twice
     run_ploomes(tables=tables, sweep_deletions=True)
     for table in TABLES:
         assert any("ROW_NUMBER()" in sql for sql in merge_statements(tmp_path / "pipelines", table)), table
+    after = snapshot(warehouse)
+    assert_live_rows_match(ploomes_sim, after)
+    assert after["contacts"][contact["Id"]]["name"] == "read again by the next run"
+    assert [p["product_id"] for p in after["order_products"].values() if p["order_id"] == order["Id"]] == [
+        order["Products"][0]["ProductId"]
+    ]
 
 
 def test_a_bad_deletions_setting_names_the_setting_and_the_choices():
