@@ -200,24 +200,34 @@ def incremental(size: Size) -> dict[str, Any]:
     return _judged(figures, "requests <= minimum + highest-Id probes (metadata)", met)
 
 
+# Enough for every record of the full size's account (about 5 KB of JSON each, with its custom fields).
+RENDER_CACHE_MB = 2_000
+
+
 def local_speed(size: Size) -> dict[str, Any]:
-    """4. Rows per second end to end, unthrottled and without latency, against dlt's rest_api baseline."""
+    """4. Rows per second end to end, unthrottled and without latency, against dlt's rest_api baseline.
+
+    On two cores the simulator generating records takes as much CPU as the connector reading them, so each
+    simulator keeps what it rendered (`--render-cache-mb`) and a first run into Postgres fills it: that run is
+    reported too ("live"), the figures judged are the runs after it, where the API costs almost nothing.
+    """
     figures: dict[str, Any] = {}
     tables = _listed(size.tables)
     for connector, scale in (("ploomes", size.account), ("rest_api", size.baseline)):
-        with Simulator("ploomes", "--scale", str(scale), "--rate-limit", "0") as sim, Workdirs() as workdirs:
-            for destination in ("duckdb", "postgres"):
+        flags = ("--scale", str(scale), "--rate-limit", "0", "--render-cache-mb", str(RENDER_CACHE_MB))
+        with Simulator("ploomes", *flags) as sim, Workdirs() as workdirs:
+            for label, destination in (("live", "postgres"), ("", "duckdb"), ("", "postgres")):
                 sim.clear_log()
                 run = sync(connector, workdirs.new(connector), _ploomes_source(sim), destination, tables=tables)
                 rows = sim.counters()["rows"]
-                figures[f"{connector}_{destination}"] = {
+                figures["_".join(filter(None, (connector, destination, label)))] = {
                     "rows": rows,
                     "rows_in_account": sum(ploomes_rows(sim.info["rows"], tables).values()),
                     "seconds": run["seconds"],
                     "rows_per_second": rows / run["seconds"],
                     "peak_rss_mb": run["peak_rss_mb"],
                 }
-    for destination in ("duckdb", "postgres"):
+    for destination in ("duckdb", "postgres", "postgres_live"):
         ours, theirs = figures[f"ploomes_{destination}"], figures[f"rest_api_{destination}"]
         figures[f"speedup_{destination}"] = ours["rows_per_second"] / theirs["rows_per_second"]
     met = all(figures[f"speedup_{d}"] >= 5 for d in ("duckdb", "postgres"))

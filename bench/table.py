@@ -29,10 +29,11 @@ def _incremental(s: dict[str, Any]) -> Lines:
 
 
 def _local(s: dict[str, Any]) -> Lines:
-    for destination in ("duckdb", "postgres"):
+    for destination in ("duckdb", "postgres", "postgres_live"):
         ours, theirs = s[f"ploomes_{destination}"], s[f"rest_api_{destination}"]
+        label = "postgres, simulator rendering live" if destination == "postgres_live" else destination
         yield (
-            f"{destination}: rows/s ours vs rest_api",
+            f"{label}: rows/s ours vs rest_api",
             f"{ours['rows_per_second']:,.0f} ({ours['rows']:,} rows) vs {theirs['rows_per_second']:,.0f} "
             f"({theirs['rows']:,} rows) = {s[f'speedup_{destination}']:.1f}x",
         )

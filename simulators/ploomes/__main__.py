@@ -25,6 +25,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--context-host", default="public6-api2.ploomes.com", help="host in @odata.context")
     parser.add_argument("--forbidden", action="append", default=[], help="endpoint answered 403, e.g. Deals")
     parser.add_argument("--absent", action="append", default=[], help="endpoint answered 404, e.g. Leads")
+    parser.add_argument(
+        "--render-cache-mb", type=int, default=0, help="keep this much rendered JSON, to answer repeated reads fast"
+    )
     return parser.parse_args(argv)
 
 
@@ -40,6 +43,7 @@ def config_from_args(args: argparse.Namespace) -> PloomesConfig:
         context_host=args.context_host,
         forbidden_endpoints=tuple(e.lstrip("/") for e in args.forbidden),
         absent_endpoints=tuple(e.lstrip("/") for e in args.absent),
+        render_cache_mb=args.render_cache_mb,
     )
 
 

@@ -29,3 +29,4 @@ class PloomesConfig(SimulatorConfig):
     data_start: datetime = datetime(2019, 1, 2, 8, 0, tzinfo=BRT)  # generated records were created after this
     data_end: datetime = datetime(2025, 10, 31, 18, 0, tzinfo=BRT)  # ... and last updated before this
     clock: Callable[[], float] = time.time  # epoch seconds of "now", for LastUpdateDate on mutations
+    render_cache_mb: int = 0  # keep this much of the records' rendered JSON (simulators/ploomes/rendered.py)

@@ -13,11 +13,13 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import orjson
 
 from simulators.ploomes.catalog import FieldCatalog, RawValue, metadata_records
 from simulators.ploomes.entities import CUSTOM_FIELD_ENTITIES, ENTITIES, ENTITIES_BY_ENDPOINT, Entity
 from simulators.ploomes.generators import GENERATORS, Generator
 from simulators.ploomes.lookups import build_lookups
+from simulators.ploomes.rendered import RenderedRecords
 from simulators.ploomes.table import Record, Table
 from simulators.ploomes.values import TICKS_PER_SECOND, format_ticks, mix, name_code, ticks_from_datetime
 
@@ -80,6 +82,7 @@ class Dataset:
         data_start: datetime,
         data_end: datetime,
         clock: Callable[[], float],
+        render_cache_bytes: int = 0,
     ):
         if scale < 1:
             raise ValueError("scale (the number of contacts) must be >= 1")
@@ -97,6 +100,8 @@ class Dataset:
         self._build_tables()
         self._metadata_version = -1
         self._refresh_metadata()
+        self._names: dict[tuple[str, int], tuple[Any, ...]] = {}
+        self._rendered = RenderedRecords(render_cache_bytes) if render_cache_bytes else None
 
     # --- construction -------------------------------------------------------------------------------------------
     def _build_tables(self) -> None:
@@ -174,6 +179,15 @@ class Dataset:
                 out[navigation] = _copied(record.get(navigation))
         return out
 
+    def rendered(
+        self, table: Table, row: int, expand: tuple[str, ...], select: tuple[str, ...] | None
+    ) -> Record | orjson.Fragment:
+        """A list page's row: `render`'s record, or its JSON as kept since an earlier page (`render_cache_mb`)."""
+        if self._rendered is None:
+            return self.render(table, row, expand, select)
+        key = (table.entity.endpoint, row, expand, select)
+        return self._rendered.get(key, self.catalog.version, lambda: self.render(table, row, expand, select))
+
     def records(self, endpoint: str, chunk: int = 1_000) -> Iterator[Record]:
         """Every live record in Id order, with every navigation expanded: the truth to compare a warehouse with.
 
@@ -201,27 +215,37 @@ class Dataset:
             return None
         return {"Id": tag_id, "Name": tags.record(row)["Name"]}
 
-    # NameResolver, for OtherProperties items that point at users, contacts and products
-    def _named(self, endpoint: str, record_id: int) -> Record | None:
-        table = self.tables[endpoint]
-        try:
-            return table.record(table.row_of(record_id))
-        except KeyError:
-            return None
+    # NameResolver, for OtherProperties items that point at users, contacts and products. The same few users and
+    # products are named again and again, and naming a contact builds its whole record: the answers are kept until
+    # the next change to any record.
+    def _named(self, endpoint: str, record_id: int, fields: tuple[str, ...]) -> tuple[Any, ...]:
+        key = (endpoint, record_id)
+        names = self._names.get(key)
+        if names is None:
+            table = self.tables[endpoint]
+            try:
+                record = table.record(table.row_of(record_id))
+                names = tuple(record[field] for field in fields)
+            except KeyError:
+                names = (None,) * len(fields)
+            self._names[key] = names
+        return names
 
     def user(self, user_id: int) -> tuple[str | None, str | None]:
-        record = self._named("Users", user_id)
-        return (record["Name"], record["AvatarUrl"]) if record else (None, None)
+        return self._named("Users", user_id, ("Name", "AvatarUrl"))  # type: ignore[return-value]
 
     def contact(self, contact_id: int) -> tuple[str | None, int | None, str | None]:
-        record = self._named("Contacts", contact_id)
-        return (record["Name"], record["TypeId"], record["Register"]) if record else (None, None, None)
+        return self._named("Contacts", contact_id, ("Name", "TypeId", "Register"))  # type: ignore[return-value]
 
     def product(self, product_id: int) -> str | None:
-        record = self._named("Products", product_id)
-        return record["Name"] if record else None
+        return self._named("Products", product_id, ("Name",))[0]
 
     # --- record mutations ---------------------------------------------------------------------------------------
+    def _changed(self) -> None:
+        self._names.clear()
+        if self._rendered is not None:
+            self._rendered.clear()
+
     def now(self) -> int:
         return round(self._clock() * TICKS_PER_SECOND)
 
@@ -244,6 +268,7 @@ class Dataset:
             stamp = self.now()
             dates = self._stamp(entity, record, stamp, created=True)
             row = table.append(record["Id"], record, dates)
+            self._changed()
             return self.render(table, row, entity.navigations)
 
     def update(self, endpoint: str, record_id: int | str, changes: dict[str, Any]) -> Record:
@@ -260,12 +285,14 @@ class Dataset:
             self._apply(table, record, {k: v for k, v in changes.items() if k != "Id"})
             dates = self._stamp(table.entity, record, self.now(), created=False)
             table.replace(row, record, dates)
+            self._changed()
             return self.render(table, row, table.entity.navigations)
 
     def delete(self, endpoint: str, record_id: int | str) -> None:
         with self.lock:
             table = self._writable(endpoint)
             table.delete(table.row_of(int(record_id)))
+            self._changed()
 
     def restore(self, endpoint: str, record_id: int | str) -> Record:
         """Bring a deleted record back, as from Ploomes' trash: like any change, it bumps LastUpdateDate."""

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+import orjson
 
 from simulators.ploomes.dataset import Dataset
 from simulators.ploomes.odata import Expr, ODataError, Query, sort_key
@@ -35,7 +36,7 @@ _NO_WITNESS = object()
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[Record]
+    rows: list[Record | orjson.Fragment]  # JSON already rendered when the dataset keeps it
     count: int | None  # @odata.count: rows matching the filter, before $skip/$top
 
 
@@ -80,7 +81,7 @@ def run(dataset: Dataset, table: Table, query: Query, max_top: int) -> Page:
             hits = np.array(_matching(table, query.filter, candidates, None), dtype=np.int64)
             ordered = _ordered(dataset, table, hits, query.orderby)
             matched, count = ordered[query.skip : wanted], len(hits)
-        rows = [dataset.render(table, int(row), query.expand, query.select) for row in matched]
+        rows = [dataset.rendered(table, int(row), query.expand, query.select) for row in matched]
     return Page(rows, count if query.count else None)
 
 

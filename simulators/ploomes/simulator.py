@@ -54,7 +54,7 @@ class PloomesSimulator:
 
     def _new_dataset(self) -> Dataset:
         c = self.config
-        return Dataset(c.scale, c.seed, c.data_start, c.data_end, c.clock)
+        return Dataset(c.scale, c.seed, c.data_start, c.data_end, c.clock, c.render_cache_mb * 1_000_000)
 
     @property
     def api_key(self) -> str:

@@ -51,7 +51,7 @@ def test_incremental_runs_read_only_what_changed(results):
 
 def test_local_speed_compares_the_same_rows(results):
     figures = results["scenarios"]["local_speed"]
-    for destination in ("duckdb", "postgres"):
+    for destination in ("duckdb", "postgres", "postgres_live"):
         ours, theirs = figures[f"ploomes_{destination}"], figures[f"rest_api_{destination}"]
         assert ours["rows"] == ours["rows_in_account"] == theirs["rows"] == theirs["rows_in_account"]
         assert ours["rows_per_second"] > 0 and theirs["rows_per_second"] > 0
