@@ -37,6 +37,7 @@ class Size:
     # Ploomes tables of the account-wide scenarios (None: every table). The small size reads a few, the same code
     # paths (custom fields, child tables, a lookup) at a fraction of the fixed cost of ~45 tables per run.
     tables: tuple[str, ...] | None = None
+    speed_runs: int = 3  # scenario 4's timed runs per connector and destination (the median is judged)
 
 
 SIZES = {
@@ -58,6 +59,7 @@ SIZES = {
         ploomes_speedup=50,
         hivestr_speedup=2_000,
         tables=("contacts", "orders", "contact_types", "custom_fields"),
+        speed_runs=1,
     ),
 }
 
@@ -204,34 +206,51 @@ def incremental(size: Size) -> dict[str, Any]:
 RENDER_CACHE_MB = 2_000
 
 
+def _timed_run(
+    sim: Simulator, workdirs: Workdirs, connector: str, destination: str, tables: list[str] | None
+) -> dict[str, Any]:
+    sim.clear_log()
+    run = sync(connector, workdirs.new(connector), _ploomes_source(sim), destination, tables=tables)
+    rows = sim.counters()["rows"]
+    return {
+        "rows": rows,
+        "rows_in_account": sum(ploomes_rows(sim.info["rows"], tables).values()),
+        "seconds": run["seconds"],
+        "rows_per_second": rows / run["seconds"],
+        "peak_rss_mb": run["peak_rss_mb"],
+    }
+
+
 def local_speed(size: Size) -> dict[str, Any]:
     """4. Rows per second end to end, unthrottled and without latency, against dlt's rest_api baseline.
 
     On two cores the simulator generating records takes as much CPU as the connector reading them, so each
     simulator keeps what it rendered (`--render-cache-mb`) and a first run into Postgres fills it: that run is
-    reported too ("live"), the figures judged are the runs after it, where the API costs almost nothing.
+    reported too ("live"); the figures judged are the runs after it, where the API costs almost nothing. Each of
+    those runs `size.speed_runs` times, the median judged: one run's rows/s moves by 15% on this machine.
     """
     figures: dict[str, Any] = {}
     tables = _listed(size.tables)
     for connector, scale in (("ploomes", size.account), ("rest_api", size.baseline)):
         flags = ("--scale", str(scale), "--rate-limit", "0", "--render-cache-mb", str(RENDER_CACHE_MB))
         with Simulator("ploomes", *flags) as sim, Workdirs() as workdirs:
-            for label, destination in (("live", "postgres"), ("", "duckdb"), ("", "postgres")):
-                sim.clear_log()
-                run = sync(connector, workdirs.new(connector), _ploomes_source(sim), destination, tables=tables)
-                rows = sim.counters()["rows"]
-                figures["_".join(filter(None, (connector, destination, label)))] = {
-                    "rows": rows,
-                    "rows_in_account": sum(ploomes_rows(sim.info["rows"], tables).values()),
-                    "seconds": run["seconds"],
-                    "rows_per_second": rows / run["seconds"],
-                    "peak_rss_mb": run["peak_rss_mb"],
+            figures[f"{connector}_postgres_live"] = _timed_run(sim, workdirs, connector, "postgres", tables)
+            runs: dict[str, list[dict[str, Any]]] = {"duckdb": [], "postgres": []}
+            for _ in range(size.speed_runs):
+                for destination, done in runs.items():
+                    done.append(_timed_run(sim, workdirs, connector, destination, tables))
+            for destination, done in runs.items():
+                ranked = sorted(done, key=lambda run: run["rows_per_second"])
+                median = ranked[len(ranked) // 2]
+                figures[f"{connector}_{destination}"] = {
+                    **median,
+                    "runs_rows_per_second": [run["rows_per_second"] for run in done],
                 }
     for destination in ("duckdb", "postgres", "postgres_live"):
         ours, theirs = figures[f"ploomes_{destination}"], figures[f"rest_api_{destination}"]
         figures[f"speedup_{destination}"] = ours["rows_per_second"] / theirs["rows_per_second"]
     met = all(figures[f"speedup_{d}"] >= 5 for d in ("duckdb", "postgres"))
-    return _judged(figures, "rows/s >= 5 x rest_api on duckdb and postgres", met)
+    return _judged(figures, "median rows/s >= 5 x rest_api on duckdb and postgres", met)
 
 
 def memory(size: Size) -> dict[str, Any]:

@@ -31,7 +31,12 @@ def _incremental(s: dict[str, Any]) -> Lines:
 def _local(s: dict[str, Any]) -> Lines:
     for destination in ("duckdb", "postgres", "postgres_live"):
         ours, theirs = s[f"ploomes_{destination}"], s[f"rest_api_{destination}"]
-        label = "postgres, simulator rendering live" if destination == "postgres_live" else destination
+        live = destination == "postgres_live"
+        label = (
+            "postgres, simulator rendering live"
+            if live
+            else f"{destination}, median of {len(ours['runs_rows_per_second'])}"
+        )
         yield (
             f"{label}: rows/s ours vs rest_api",
             f"{ours['rows_per_second']:,.0f} ({ours['rows']:,} rows) vs {theirs['rows_per_second']:,.0f} "
