@@ -465,7 +465,7 @@ class FieldCatalog:
         return items
 
     def _item_template(self, target: CustomField, owner_column: str) -> dict[str, Any]:
-        # Every item carries all 26 value columns: copying a prepared dict is a third of building one per value.
+        # Every item carries all 26 value columns: copying a prepared dict is cheaper than building one per value.
         template = self._item_templates.get(target.id)
         if template is None:
             template = {"Id": None, "FieldId": target.id, "FieldKey": target.key, owner_column: None, **_EMPTY_VALUES}
