@@ -31,16 +31,16 @@ def _incremental(s: dict[str, Any]) -> Lines:
 def _local(s: dict[str, Any]) -> Lines:
     for destination in ("duckdb", "postgres", "postgres_live"):
         ours, theirs = s[f"ploomes_{destination}"], s[f"rest_api_{destination}"]
-        live = destination == "postgres_live"
-        label = (
-            "postgres, simulator rendering live"
-            if live
-            else f"{destination}, median of {len(ours['runs_rows_per_second'])}"
-        )
+        if destination == "postgres_live":
+            label, ratio = "postgres, simulator rendering live", f"{s['speedup_postgres_live']:.1f}x"
+        else:
+            runs = s[f"speedups_{destination}"]
+            label = f"{destination}, median of {len(runs)} round{'s' if len(runs) > 1 else ''}"
+            ratio = f"{s[f'speedup_{destination}']:.1f}x (rounds: {', '.join(f'{r:.1f}' for r in runs)})"
         yield (
             f"{label}: rows/s ours vs rest_api",
             f"{ours['rows_per_second']:,.0f} ({ours['rows']:,} rows) vs {theirs['rows_per_second']:,.0f} "
-            f"({theirs['rows']:,} rows) = {s[f'speedup_{destination}']:.1f}x",
+            f"({theirs['rows']:,} rows) = {ratio}",
         )
 
 
