@@ -55,6 +55,10 @@ def test_local_speed_compares_the_same_rows(results):
         ours, theirs = figures[f"ploomes_{destination}"], figures[f"rest_api_{destination}"]
         assert ours["rows"] == ours["rows_in_account"] == theirs["rows"] == theirs["rows_in_account"]
         assert ours["rows_per_second"] > 0 and theirs["rows_per_second"] > 0
+    for destination in ("duckdb", "postgres"):  # each round's ratio pairs the runs made back to back
+        ours, theirs = (figures[f"{c}_{destination}"]["runs_rows_per_second"] for c in ("ploomes", "rest_api"))
+        assert figures[f"speedups_{destination}"] == [a / b for a, b in zip(ours, theirs, strict=True)]
+        assert figures[f"speedup_{destination}"] in figures[f"speedups_{destination}"]
 
 
 def test_memory_runs_are_separate_processes_of_growing_size(results):
