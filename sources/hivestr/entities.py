@@ -56,6 +56,12 @@ class Child:
     nested: Nested = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     references: dict[str, str] = field(default_factory=dict)  # column -> referenced table (its `id`)
+    # The parent's field summarising these children's due dates, which the API recomputes from the clock (due.py)
+    due_summary: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.due_summary and self.parent_from_detail:
+            raise ValueError(f"{self.table}: due_summary needs the list row to be the whole parent row")
 
     @property
     def paged(self) -> bool:
@@ -151,7 +157,7 @@ ENTITIES: tuple[Entity, ...] = (
         "pipeline_deals",
         "/public/pipeline/deals",
         detail="/public/pipeline/deals/{id}",
-        # tasks_summary changes when a task is added, completed or falls due, whether or not updated_at moves
+        # tasks_summary changes when a task is added, completed or moved, whether or not updated_at moves
         change_marker=None,
         nested={
             **_CLIENT,
@@ -169,6 +175,7 @@ ENTITIES: tuple[Entity, ...] = (
             "pipeline_deal_tasks",
             "deal_id",
             "/public/pipeline/deals/{id}/tasks",
+            due_summary="tasks_summary",
             columns=column_types(timestamps=("due_at", *_CREATED_UPDATED)),
         ),
     ),

@@ -4,6 +4,8 @@ State (dlt resource state of the table's resource, committed with the rows it de
   fingerprints  {parent id: updated_at, or "sha256:<hash>" of the list row}, recorded only once the parent's row and
                 its complete set of children were emitted, so an interrupted run redoes exactly the unfinished parents
   resume_page   present while a listing is unfinished (budget spent, checkpoint reached): the next run starts there
+  due_dates     {parent id: [hash of the list row without its clock-driven summary fields, pending children's due
+                dates]}, for children with a `due_summary` (due.py), recorded with the fingerprint
 Ids a listing that covered every page did not return are forgotten, so the map only holds live parents.
 """
 
@@ -21,6 +23,7 @@ from sources.deletions import DELETED_AT_HINT, ChildTable, Sweep
 from sources.http import ApiClient, InvalidResponseError, NotFoundError, PermissionDeniedError, RateLimitExhausted
 from sources.report import SyncReport
 
+from .due import explained_by_time, pending_due_dates, without_clock
 from .entities import Child, Entity, Row
 from .paging import GetJson, read_pages, response_data
 from .rows import child_rows, fingerprint, flatten
@@ -56,6 +59,7 @@ class _Batch:
     rows: list[Row] = field(default_factory=list)
     children: list[Row] = field(default_factory=list)
     done: dict[str, str] = field(default_factory=dict)  # id -> fingerprint of parents emitted with all children
+    due: dict[str, list[Any]] = field(default_factory=dict)  # id -> its `due_dates` entry, recorded with `done`
 
 
 class ParentTableReader:
@@ -67,6 +71,7 @@ class ParentTableReader:
         self._run = run
         self._state = state
         self._known: dict[str, str] = state.setdefault("fingerprints", {})
+        self._due: dict[str, list[Any]] = state.setdefault("due_dates", {}) if entity.child.due_summary else {}
         self._list_json = run.get_json_for(entity.table)
         self._child_json = run.get_json_for(self._child.table)
         # Both tables get their hints as table variants: plain with_hints would rename the resource's own table,
@@ -98,6 +103,10 @@ class ParentTableReader:
                     current = fingerprint(record, self._entity.change_marker)
                     if self._known.get(parent_id) == current:
                         continue
+                    if self._only_the_clock_moved(parent_id, record):
+                        batch.rows.append(flatten(record, self._entity.nested))
+                        batch.done[parent_id] = current
+                        continue
                     if self._run.max_details and self._details >= self._run.max_details:
                         yield from self._emit(batch)
                         self._state["resume_page"] = page
@@ -118,8 +127,9 @@ class ParentTableReader:
             return
         self._state.pop("resume_page", None)
         if first_page == 1:
-            for gone in set(self._known) - listed:
-                del self._known[gone]
+            for known in (self._known, self._due):
+                for gone in set(known) - listed:
+                    del known[gone]
             yield from self._sweep(listed)
 
     def _parent_hints_with(self, extra: dict[str, Any]) -> Any:
@@ -148,6 +158,16 @@ class ParentTableReader:
         child = ChildTable(self._child.table, self._child.parent_key, self._child_hints)
         yield from sweep.items(table, gone, self._parent_hints_with, [child])
         self._run.report.add_deleted(table, len(gone))
+
+    def _only_the_clock_moved(self, parent_id: str, record: Row) -> bool:
+        """Whether the row differs from the one last read with its children only as time alone would make it."""
+        summary, seen = self._child.due_summary, self._due.get(parent_id)
+        if summary is None or seen is None:
+            return False
+        stable, due_dates = seen
+        return fingerprint(without_clock(record, summary), None) == stable and explained_by_time(
+            record, summary, due_dates
+        )
 
     def _confirmed_gone(self, parent_id: Any) -> bool:
         try:
@@ -181,6 +201,9 @@ class ParentTableReader:
         if items is not None:
             batch.children.extend(child_rows(child, record["id"], items))
             batch.done[parent_id] = current
+            if child.due_summary:
+                stable = fingerprint(without_clock(record, child.due_summary), None)
+                batch.due[parent_id] = [stable, pending_due_dates(items)]
 
     def _read_children(self, record: Row) -> tuple[Row, list[Row]]:
         """(the parent's fullest copy: the detail when it is one, else the list row; its children)."""
@@ -205,7 +228,8 @@ class ParentTableReader:
             real_children = sum(1 for row in batch.children if not _is_marker(row))
             report.add_rows(self._child.table, real_children)
         self._known.update(batch.done)
-        batch.rows, batch.children, batch.done = [], [], {}
+        self._due.update(batch.due)
+        batch.rows, batch.children, batch.done, batch.due = [], [], {}, {}
 
 
 def _is_marker(row: Row) -> bool:

@@ -29,12 +29,51 @@ def test_a_run_with_no_changes_makes_list_page_requests_only(run_hivestr, hivest
     run_hivestr()
     hivestr_sim.request_log.clear()
     report = run_hivestr()
-    list_pages = sum(
-        -(-len(list(hivestr_sim.records(e))) // 100) for e in ("inventory", "clients", "proposals", "deals")
-    )
     # one token, every list page, the reminders snapshot: no detail or child request
-    assert hivestr_sim.request_log.count() == 1 + list_pages + 1
+    assert hivestr_sim.request_log.count() == 1 + _list_pages(hivestr_sim) + 1
     assert sum(t.rows for name, t in report.tables.items() if name != "pipeline_reminders") == 0
+
+
+class ShiftedClock:
+    """The simulator's "now", moved forward by the test (tasks fall due with no record changing)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+@pytest.mark.parametrize("hivestr_config", [{"clock": ShiftedClock()}])
+def test_tasks_falling_due_update_the_deal_rows_without_reading_their_tasks(run_hivestr, hivestr_sim, warehouse):
+    run_hivestr()
+    summaries_before = {d["id"]: d["tasks_summary"] for d in hivestr_sim.records("deals")}
+    hivestr_sim.config.clock.offset += 30 * 24 * 3600
+    moved = {d["id"] for d in hivestr_sim.records("deals") if d["tasks_summary"] != summaries_before[d["id"]]}
+    assert len(moved) >= 3  # the precondition: a month later, summaries read differently
+    hivestr_sim.request_log.clear()
+
+    run_hivestr()
+
+    assert hivestr_sim.request_log.count() == 1 + _list_pages(hivestr_sim) + 1  # no deal's tasks read again
+    assert_table_matches(warehouse, hivestr_sim, "pipeline_deals")  # tasks_overdue, _due_soon, _next_due_at
+    assert_table_matches(warehouse, hivestr_sim, "pipeline_deal_tasks")
+    # a due date moved is a change, whatever the clock: that deal's tasks are read, and only its
+    task = next(t for t in hivestr_sim.records("tasks") if t["due_at"] and not t["is_completed"])
+    hivestr_sim.update("tasks", task["id"], {"due_at": "2030-01-01T12:00:00Z"})
+    hivestr_sim.request_log.clear()
+
+    run_hivestr()
+
+    task_reads = [e.path for e in hivestr_sim.request_log.entries() if e.path.endswith("/tasks")]
+    assert task_reads == [f"/api/v1/public/pipeline/deals/{task['deal_id']}/tasks"]
+    assert_table_matches(warehouse, hivestr_sim, "pipeline_deal_tasks")
+    got = warehouse.query(f"select due_at from {warehouse.dataset}.pipeline_deal_tasks where id = '{task['id']}'")
+    assert [str(row["due_at"])[:16] for row in got] == ["2030-01-01 12:00"]
+
+
+def _list_pages(sim) -> int:
+    return sum(-(-len(list(sim.records(e))) // 100) for e in ("inventory", "clients", "proposals", "deals"))
 
 
 def test_changed_items_deleted_task_and_new_note_are_reflected(run_hivestr, hivestr_sim, warehouse):
