@@ -54,9 +54,9 @@ def _hivestr(s: dict[str, Any]) -> Lines:
     for label in ("first_load", "no_change"):
         run = s[label]
         yield (
-            f"{label.replace('_', ' ')}: requests / minimum",
-            f"{run['requests']} / {run['requests_minimum']} (+{run['token_requests']} token, "
-            f"{run['refused_429']} refused with 429)",
+            f"{label.replace('_', ' ')}: made / minimum",
+            f"data {run['data_requests']:,} / {run['data_minimum']:,}, tokens {run['token_requests']} / "
+            f"{run['tokens_minimum']}, refused {run['refused_429']} / {run['refused_minimum']}",
         )
 
 

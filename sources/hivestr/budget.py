@@ -7,11 +7,16 @@ beyond that the request fails with RateLimitExhausted(resume_at), which the sour
 way the shared limiter is paused, so the other threads stop spending requests that would only be refused; and
 `PauseGuard` makes sure that a request already on its way (one waiting for a token, say) fails rather than sleeps out
 an hour-long pause in the limiter.
+
+The window's start is not known either, so a run cannot tell when its own requests have spent it: `SentInWindow`
+counts them, and once they reach the plan's budget the next request goes out alone, as a probe, while the others wait
+for its answer. A 429 then costs one refused request per reset, not one per thread in flight.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from datetime import datetime, timedelta
 
 import httpx
@@ -25,26 +30,75 @@ _RESET_HEADERS = ("RateLimit-Reset", "X-RateLimit-Reset")
 _EPOCH_THRESHOLD = 1_000_000_000
 
 
+class SentInWindow:
+    """Requests this run sent since the budget last reset, as far as it can tell; past the budget, one at a time."""
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._sent = 0
+        self._probe_out = False
+        self._changed = threading.Condition()
+        self._probing = threading.local()  # whether this thread's request is the probe
+
+    def before_send(self) -> None:
+        with self._changed:
+            while self._sent >= self._budget and self._probe_out:
+                self._changed.wait()
+            self._sent += 1
+            probe = self._sent > self._budget
+            self._probe_out = self._probe_out or probe
+        self._probing.active = probe
+
+    def answered(self, *, refused: bool) -> None:
+        with self._changed:
+            if refused:
+                self._sent = 0  # the 429's pause ends at the reset: a new window starts then
+            elif getattr(self._probing, "active", False):
+                self._sent = 1  # the window had already reset, at a time unknown: count from here
+            self._settle_probe()
+
+    def not_sent(self) -> None:
+        with self._changed:
+            self._sent -= 1
+            self._settle_probe()
+
+    def _settle_probe(self) -> None:
+        if getattr(self._probing, "active", False):
+            self._probing.active = False
+            self._probe_out = False
+            self._changed.notify_all()
+
+
 class HourlyBudgetTransport(httpx.BaseTransport):
     def __init__(
         self,
         inner: httpx.BaseTransport,
         *,
         limiter: RateLimiter,
+        window: SentInWindow,
         max_wait_seconds: float,
         clock: Clock,
         hints: dict[str, str],
     ) -> None:
         self._inner = inner
         self._limiter = limiter
+        self._window = window
         self._max_wait = max_wait_seconds
         self._clock = clock
         self._hints = hints
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        response = self._inner.handle_request(request)
-        if response.status_code != 429:
+        refused = False
+        try:
+            response = self._inner.handle_request(request)
+            refused = response.status_code == 429
+            if refused:
+                self._pause_until_reset(request, response)
             return response
+        finally:
+            self._window.answered(refused=refused)
+
+    def _pause_until_reset(self, request: httpx.Request, response: httpx.Response) -> None:
         now = self._clock.now()
         wait = seconds_until_reset(response.headers, now)
         self._limiter.pause_for(wait)
@@ -60,7 +114,6 @@ class HourlyBudgetTransport(httpx.BaseTransport):
                 api_message=extract_api_message(response),
             )
         response.headers["Retry-After"] = str(math.ceil(wait))
-        return response
 
     def close(self) -> None:
         self._inner.close()
@@ -72,8 +125,17 @@ class PauseGuard:
     auth flow's token request, a thread that was already queued) would otherwise sleep until the reset.
     """
 
-    def __init__(self, limiter: RateLimiter, *, max_wait_seconds: float, clock: Clock, hints: dict[str, str]) -> None:
+    def __init__(
+        self,
+        limiter: RateLimiter,
+        *,
+        window: SentInWindow,
+        max_wait_seconds: float,
+        clock: Clock,
+        hints: dict[str, str],
+    ) -> None:
         self._limiter = limiter
+        self._window = window
         self._max_wait = max_wait_seconds
         self._clock = clock
         self._hints = hints
@@ -87,8 +149,10 @@ class PauseGuard:
         return self._limiter.waited_seconds
 
     def acquire(self) -> float:
+        self._window.before_send()  # may wait for a probe's answer, which may set a pause
         pause = self._limiter.pause_remaining()
         if pause > self._max_wait:
+            self._window.not_sent()
             raise rate_limit_exhausted(
                 "a Hivestr request",
                 f"not sent: the hourly request budget is spent and resets in about {pause / 60:.0f} min",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
@@ -349,6 +351,41 @@ def test_a_reset_within_max_budget_wait_is_waited_out(harness):
     assert report.resume_at is None
     assert 120.0 in harness.clock.sleeps
     assert harness.ids("client_notes") == expected_notes(harness.fake)
+
+
+def test_a_budget_spent_mid_run_costs_one_refused_request_however_many_tables_read_at_once(harness):
+    budget = 10  # the plan's budget, which the run's 45 requests spend four times over, tables reading at once
+    fake, clock = FakeHivestr(harness.fake.api_key, clients=30, big_notes=False), harness.clock
+    harness.fake = fake
+    windows: list[int] = []
+    refused_in: list[int] = []  # the window of each 429
+
+    def fixed_hourly_window(request: httpx.Request) -> httpx.Response:
+        now = clock.monotonic()
+        if not windows or windows[-1] != now // 3600:
+            windows.append(int(now // 3600))
+            fake.budget = budget
+        fake.retry_after = str(math.ceil(3600 - now % 3600))
+        threading.Event().wait(0.005)  # real time: several tables' requests are in flight together
+        clock.advance(20)  # and each takes a while, so the limiter's pacing lets several go at once
+        response = fake(request)
+        if response.status_code == 429:
+            refused_in.append(windows[-1])
+        return response
+
+    report = harness.run(
+        source={
+            "transport": httpx.MockTransport(fixed_hourly_window),
+            "requests_per_hour": budget,
+            "max_budget_wait_seconds": 3600,
+        }
+    )
+
+    assert report.resume_at is None
+    assert len(refused_in) >= 2  # the budget ran out more than once
+    assert len(set(refused_in)) == len(refused_in)  # one probe refused per window, not one per thread in flight
+    assert harness.ids("client_notes") == expected_notes(fake)
+    assert harness.ids("pipeline_deal_tasks") == {"t1", "t2", "t3"}
 
 
 # --- tables the key cannot read -------------------------------------------------------------------------------------
