@@ -76,9 +76,10 @@ def _run_baseline(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(job: dict[str, Any]) -> dict[str, Any]:
-    started = time.perf_counter()
+    started_at, started = time.time(), time.perf_counter()
     result = _run_baseline(job) if job["connector"] == "rest_api" else _run_connector(job)
     result["seconds"] = time.perf_counter() - started
+    result["started_at"] = started_at  # wall clock, to compare with the simulator's log
     # Linux reports ru_maxrss in KiB
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result

@@ -16,6 +16,10 @@ def _paced(s: dict[str, Any]) -> Lines:
         "bound / reading (1st to last request)",
         f"{s['bound_seconds']:.1f} s / {s['reading_seconds']:.1f} s = {s['bound_over_reading']:.2f}",
     )
+    yield (
+        "run's time before / after reading",
+        f"{s['seconds_before_reading']:.1f} s / {s['seconds_after_reading']:.1f} s",
+    )
 
 
 def _incremental(s: dict[str, Any]) -> Lines:
