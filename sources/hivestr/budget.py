@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
@@ -69,23 +70,21 @@ class SentInWindow:
             self._changed.notify_all()
 
 
+@dataclass(frozen=True)
+class HourlyBudget:
+    """What the transport and the guard share: the account's limiter, this run's count, how long a run may wait."""
+
+    limiter: RateLimiter
+    window: SentInWindow
+    max_wait_seconds: float
+    clock: Clock
+    hints: dict[str, str]
+
+
 class HourlyBudgetTransport(httpx.BaseTransport):
-    def __init__(
-        self,
-        inner: httpx.BaseTransport,
-        *,
-        limiter: RateLimiter,
-        window: SentInWindow,
-        max_wait_seconds: float,
-        clock: Clock,
-        hints: dict[str, str],
-    ) -> None:
+    def __init__(self, inner: httpx.BaseTransport, budget: HourlyBudget) -> None:
         self._inner = inner
-        self._limiter = limiter
-        self._window = window
-        self._max_wait = max_wait_seconds
-        self._clock = clock
-        self._hints = hints
+        self._budget = budget
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         refused = False
@@ -96,21 +95,21 @@ class HourlyBudgetTransport(httpx.BaseTransport):
                 self._pause_until_reset(request, response)
             return response
         finally:
-            self._window.answered(refused=refused)
+            self._budget.window.answered(refused=refused)
 
     def _pause_until_reset(self, request: httpx.Request, response: httpx.Response) -> None:
-        now = self._clock.now()
+        now = self._budget.clock.now()
         wait = seconds_until_reset(response.headers, now)
-        self._limiter.pause_for(wait)
-        if wait > self._max_wait:
+        self._budget.limiter.pause_for(wait)
+        if wait > self._budget.max_wait_seconds:
             response.read()
             response.close()
             raise rate_limit_exhausted(
                 f"{request.method} {request.url}",
                 f"the hourly request budget is spent and resets in about {wait / 60:.0f} min, "
-                f"longer than the {self._max_wait:.0f} s a run may wait",
+                f"longer than the {self._budget.max_wait_seconds:.0f} s a run may wait",
                 resume_at=now + timedelta(seconds=wait),
-                hints=self._hints,
+                hints=self._budget.hints,
                 api_message=extract_api_message(response),
             )
         response.headers["Retry-After"] = str(math.ceil(wait))
@@ -125,47 +124,35 @@ class PauseGuard:
     auth flow's token request, a thread that was already queued) would otherwise sleep until the reset.
     """
 
-    def __init__(
-        self,
-        limiter: RateLimiter,
-        *,
-        window: SentInWindow,
-        max_wait_seconds: float,
-        clock: Clock,
-        hints: dict[str, str],
-    ) -> None:
-        self._limiter = limiter
-        self._window = window
-        self._max_wait = max_wait_seconds
-        self._clock = clock
-        self._hints = hints
+    def __init__(self, budget: HourlyBudget) -> None:
+        self._budget = budget
 
     @property
     def limit(self) -> RateLimit:
-        return self._limiter.limit
+        return self._budget.limiter.limit
 
     @property
     def waited_seconds(self) -> float:
-        return self._limiter.waited_seconds
+        return self._budget.limiter.waited_seconds
 
     def acquire(self) -> float:
-        self._window.before_send()  # may wait for a probe's answer, which may set a pause
-        pause = self._limiter.pause_remaining()
-        if pause > self._max_wait:
-            self._window.not_sent()
+        self._budget.window.before_send()  # may wait for a probe's answer, which may set a pause
+        pause = self._budget.limiter.pause_remaining()
+        if pause > self._budget.max_wait_seconds:
+            self._budget.window.not_sent()
             raise rate_limit_exhausted(
                 "a Hivestr request",
                 f"not sent: the hourly request budget is spent and resets in about {pause / 60:.0f} min",
-                resume_at=self._clock.now() + timedelta(seconds=pause),
-                hints=self._hints,
+                resume_at=self._budget.clock.now() + timedelta(seconds=pause),
+                hints=self._budget.hints,
             )
-        return self._limiter.acquire()
+        return self._budget.limiter.acquire()
 
     def pause_for(self, seconds: float) -> None:
-        self._limiter.pause_for(seconds)
+        self._budget.limiter.pause_for(seconds)
 
     def pause_remaining(self) -> float:
-        return self._limiter.pause_remaining()
+        return self._budget.limiter.pause_remaining()
 
 
 def seconds_until_reset(headers: httpx.Headers, now: datetime) -> float:

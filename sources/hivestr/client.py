@@ -16,7 +16,7 @@ from sources.http import (
 
 from . import settings
 from .auth import HivestrTokenAuth
-from .budget import HourlyBudgetTransport, PauseGuard, SentInWindow
+from .budget import HourlyBudget, HourlyBudgetTransport, PauseGuard, SentInWindow
 
 
 def build_client(
@@ -39,14 +39,17 @@ def build_client(
             raise ValueError(f"The Hivestr {name} is empty: set {settings.SETTING_HINTS['credentials']}")
     # The server counts a fixed hourly window, so the whole budget may go out at once; pacing only matters after.
     limit = RateLimit(requests_per_period=requests_per_hour, period_seconds=3600.0, burst=requests_per_hour)
-    limiter = shared_limiter(credential_fingerprint("hivestr", api_key, str(requests_per_hour)), limit, clock=clock)
-    window = SentInWindow(requests_per_hour)
+    budget = HourlyBudget(
+        shared_limiter(credential_fingerprint("hivestr", api_key, str(requests_per_hour)), limit, clock=clock),
+        SentInWindow(requests_per_hour),
+        max_budget_wait_seconds,
+        clock,
+        settings.SETTING_HINTS,
+    )
     base_url = base_url.rstrip("/")
     return ApiClient(
         base_url,
-        limiter=PauseGuard(  # type: ignore[arg-type]  # the part of RateLimiter's interface the client uses
-            limiter, window=window, max_wait_seconds=max_budget_wait_seconds, clock=clock, hints=settings.SETTING_HINTS
-        ),
+        limiter=PauseGuard(budget),  # type: ignore[arg-type]  # the part of RateLimiter's interface the client uses
         # The wait for the hourly reset is decided by the transport; this budget is for errors worth retrying.
         retry=RetryPolicy(
             max_attempts=max_attempts,
@@ -65,11 +68,7 @@ def build_client(
         timeout=(10.0, read_timeout_seconds),
         transport=HourlyBudgetTransport(
             transport or httpx.HTTPTransport(limits=httpx.Limits(max_connections=16, max_keepalive_connections=16)),
-            limiter=limiter,
-            window=window,
-            max_wait_seconds=max_budget_wait_seconds,
-            clock=clock,
-            hints=settings.SETTING_HINTS,
+            budget,
         ),
         clock=clock,
     )
