@@ -165,9 +165,7 @@ class ParentTableReader:
         if summary is None or seen is None:
             return False
         stable, due_dates = seen
-        return fingerprint(without_clock(record, summary), None) == stable and explained_by_time(
-            record, summary, due_dates
-        )
+        return _clock_free_fingerprint(record, summary) == stable and explained_by_time(record, summary, due_dates)
 
     def _confirmed_gone(self, parent_id: Any) -> bool:
         try:
@@ -202,7 +200,7 @@ class ParentTableReader:
             batch.children.extend(child_rows(child, record["id"], items))
             batch.done[parent_id] = current
             if child.due_summary:
-                stable = fingerprint(without_clock(record, child.due_summary), None)
+                stable = _clock_free_fingerprint(record, child.due_summary)
                 batch.due[parent_id] = [stable, pending_due_dates(items)]
 
     def _read_children(self, record: Row) -> tuple[Row, list[Row]]:
@@ -230,6 +228,10 @@ class ParentTableReader:
         self._known.update(batch.done)
         self._due.update(batch.due)
         batch.rows, batch.children, batch.done, batch.due = [], [], {}, {}
+
+
+def _clock_free_fingerprint(record: Row, summary: str) -> str:
+    return fingerprint(without_clock(record, summary), None)
 
 
 def _is_marker(row: Row) -> bool:
