@@ -10,7 +10,7 @@ import json
 import pytest
 
 from bench.__main__ import main
-from bench.scenarios import SCENARIOS
+from bench.scenarios import SCENARIOS, tokens_needed
 
 pytestmark = pytest.mark.postgres  # scenario 4 loads into Postgres too
 
@@ -76,3 +76,17 @@ def test_hivestr_reads_at_least_the_minimum(results):
     assert again["data_minimum"] == first["minimum_by_kind"]["lists"] + 1
     assert first["data_minimum"] == sum(first["minimum_by_kind"].values())
     assert not first["stopped_for_budget"]
+
+
+@pytest.mark.parametrize(
+    ("times", "needed"),
+    [
+        ([], 0),
+        ([0.0, 1.0, 59.0], 1),  # all within the first token's life
+        ([0.0, 60.0], 2),  # the first token has expired at 60
+        ([0.0, 30.0, 70.0, 95.0, 130.0], 3),  # a new token at 70 lives to 130
+        ([5.0, 0.0], 1),  # the log's order does not matter
+    ],
+)
+def test_the_tokens_minimum_comes_from_when_requests_were_made_not_from_how_long_the_run_lasted(times, needed):
+    assert tokens_needed(times, lifetime=60.0) == needed
