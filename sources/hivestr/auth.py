@@ -17,6 +17,8 @@ import httpx
 
 from sources.http import SYSTEM_CLOCK, Clock, InvalidResponseError, register_secret
 
+from . import settings
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_EXPIRES_IN = 3600.0
@@ -36,7 +38,7 @@ class HivestrTokenAuth(httpx.Auth):
         api_key: str,
         api_secret: str,
         *,
-        renew_margin_seconds: float = 600.0,
+        renew_margin_seconds: float = settings.TOKEN_RENEW_MARGIN_SECONDS,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self._token_url = token_url
