@@ -86,6 +86,21 @@ def test_the_token_is_renewed_shortly_before_it_expires(fake):
     assert fake.paths(401) == []  # renewed before the server had to refuse it
 
 
+def test_an_hour_long_token_serves_until_a_minute_before_it_expires(fake):
+    fake.expires_in = 3600  # the API's: each token costs a request of the hourly budget, so it is used for 59 minutes
+    clock = ManualClock()
+    client = make_client(fake, clock)
+
+    client.get_json("/public/clients")
+    clock.advance(3539)
+    client.get_json("/public/clients")
+    assert token_requests(fake) == 1
+    clock.advance(2)
+    client.get_json("/public/clients")
+
+    assert token_requests(fake) == 2
+
+
 def test_a_401_renews_the_token_once_and_resends(fake):
     clock = ManualClock()
     client = make_client(fake, clock)
