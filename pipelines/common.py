@@ -22,8 +22,9 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines import destinations, memory
-from sources.http import ApiError, install_log_redaction, redact
-from sources.report import SyncReport
+from pipelines.stopping import EXIT_FAILED, EXIT_USAGE, stop_on_signals
+from sources.http import ApiError, RunStopped, install_log_redaction, redact
+from sources.report import SyncReport, TableReport
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DUCKDB = PROJECT_ROOT / "warehouse.duckdb"
@@ -32,10 +33,6 @@ DEFAULT_DUCKDB = PROJECT_ROOT / "warehouse.duckdb"
 LOADER_FORMATS = {"duckdb": "parquet", "postgres": "csv"}
 # Pages each table reads before its progress is committed to the warehouse; a killed run resumes from there.
 CHECKPOINT_PAGES = 500
-# Exit code of a run stopped because the API's request budget ran out (EX_TEMPFAIL): what was read is loaded, and
-# a run after the time the summary gives continues where this one stopped.
-EXIT_BUDGET_EXHAUSTED = 75
-EXIT_USAGE = 2  # a bad command-line option, as argparse exits
 # DuckDB's buffer pool may take 80% of the machine's memory by default, and it keeps the blocks it wrote cached up
 # to its limit: a 1,000,000-row first load's checkpoint loads added the whole limit to the run's peak. Above it
 # DuckDB spills to a temporary directory next to the database file. 128 MB once ran out of memory, when dlt still
@@ -154,22 +151,28 @@ def run_until_complete(
     """
     loads = []
     first = True
-    while True:
-        unfinished_before = sorted(report.unfinished)
-        for table in unfinished_before:
-            report.tables[table].resumable = False
-        source = make_source(report, None if first else unfinished_before)
-        loads.append(
-            pipeline.run(
-                source,
-                loader_file_format=LOADER_FORMATS[options.destination],
-                refresh="drop_resources" if (first and options.full_refresh) else None,
-            )
-        )
-        first = False
-        # Out of budget, another checkpoint could only be refused: the next run continues instead.
-        if not report.unfinished or report.resume_at is not None:
-            return loads
+    try:
+        with stop_on_signals(report):
+            while True:
+                unfinished_before = sorted(report.unfinished)
+                for table in unfinished_before:
+                    report.tables[table].resumable = False
+                source = make_source(report, None if first else unfinished_before)
+                loads.append(
+                    pipeline.run(
+                        source,
+                        loader_file_format=LOADER_FORMATS[options.destination],
+                        refresh="drop_resources" if (first and options.full_refresh) else None,
+                    )
+                )
+                first = False
+                # Out of budget, another checkpoint could only be refused; stopped, none is wanted: the next run
+                # continues instead.
+                if not report.unfinished or report.resume_at is not None or report.stop.is_set():
+                    return loads
+    finally:
+        # Whatever ended the run, no thread of it may go on waiting (a reader whose table dlt abandoned, say).
+        report.stop.stop(RunStopped(RuntimeError("the run ended")))
 
 
 class Progress:
@@ -207,12 +210,7 @@ def summary(report: SyncReport, elapsed: float) -> str:
     lines = [f"{'table':<32} {'rows':>10} {'requests':>9}  note"]
     for name in sorted(report.tables):
         table = report.tables[name]
-        note = f"skipped: {table.skipped}" if table.skipped else ("will resume" if table.resumable else "")
-        if table.out_of_budget:
-            note = "stopped: request budget spent"
-        elif table.deleted:
-            note = f"{table.deleted:,} deleted in the CRM"
-        lines.append(f"{name:<32} {table.rows:>10,} {table.requests:>9}  {note}")
+        lines.append(f"{name:<32} {table.rows:>10,} {table.requests:>9}  {_note(table)}")
     total_rows = sum(t.rows for t in report.tables.values())
     stats = report.client_totals()
     lines.append(
@@ -228,7 +226,32 @@ def summary(report: SyncReport, elapsed: float) -> str:
             "The API's request budget ran out: what was read is loaded. Run again after "
             f"{report.resume_at.isoformat(timespec='seconds')} to continue where this run stopped."
         )
+    interrupted = report.stop.interrupted
+    if interrupted is not None:
+        lines.append(f"The run was {interrupted}: what was read is loaded; the next run continues from there.")
+    lines.extend(f"warning: {line}" for line in report.warnings)
     return "\n".join(lines)
+
+
+def _note(table: TableReport) -> str:
+    if table.failed:
+        return "FAILED (see below)"
+    if table.out_of_budget:
+        return "stopped: request budget spent"
+    if table.interrupted:
+        return "stopped by a signal; will resume"
+    if table.skipped:
+        return f"skipped: {table.skipped}"
+    if table.resumable:
+        return "will resume"
+    return f"{table.deleted:,} deleted in the CRM" if table.deleted else ""
+
+
+def print_outcome(report: SyncReport, elapsed: float) -> None:
+    """The summary on stdout, then one `error:` line per failed table on stderr."""
+    print(summary(report, elapsed))
+    for line in report.failed.values():
+        print(f"error: {redact(line)}", file=sys.stderr)
 
 
 def root_cause(error: BaseException) -> BaseException:
@@ -265,7 +288,7 @@ def main_guard(run: Callable[[RunOptions], int], system: str, argv: Sequence[str
         if options.debug:
             print(redact(traceback.format_exc()), file=sys.stderr, end="")
         print(f"error: {redact(one_line(error, options.destination))}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(root_cause(error), UsageError) else 1
+        return EXIT_USAGE if isinstance(root_cause(error), UsageError) else EXIT_FAILED
 
 
 def one_line(error: BaseException, destination: str = "duckdb") -> str:

@@ -17,7 +17,7 @@ if __package__ in (None, ""):
 import duckdb
 
 from pipelines import hivestr_pipeline, ploomes_pipeline
-from pipelines.common import DEFAULT_DUCKDB, RunOptions, summary
+from pipelines.common import DEFAULT_DUCKDB, RunOptions, print_outcome
 from simulators.hivestr import HivestrConfig, HivestrSimulator
 from simulators.ploomes import PloomesConfig, PloomesSimulator
 
@@ -58,7 +58,7 @@ def _run(label: str, options: RunOptions, run_pipeline=ploomes_pipeline.run_pipe
     started = time.monotonic()
     report = run_pipeline(options)
     print(f"\n== {label} ==")
-    print(summary(report, time.monotonic() - started))
+    print_outcome(report, time.monotonic() - started)
 
 
 def _show(title: str, sql: str, path: Path) -> None:

@@ -20,15 +20,15 @@ if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipelines.common import (
-    EXIT_BUDGET_EXHAUSTED,
     Progress,
     RunOptions,
     UsageError,
     main_guard,
     make_pipeline,
+    print_outcome,
     run_until_complete,
-    summary,
 )
+from pipelines.stopping import exit_code
 from sources.deletions import LoadedRows
 from sources.hivestr import ALL_TABLES, check_access, hivestr
 from sources.report import SyncReport
@@ -59,8 +59,8 @@ def run(options: RunOptions) -> int:
         return 0
     started = time.monotonic()
     report = run_pipeline(options)
-    print(summary(report, time.monotonic() - started))
-    return EXIT_BUDGET_EXHAUSTED if report.resume_at is not None else 0
+    print_outcome(report, time.monotonic() - started)
+    return exit_code(report)
 
 
 def run_pipeline(options: RunOptions) -> SyncReport:

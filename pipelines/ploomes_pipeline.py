@@ -22,9 +22,10 @@ from pipelines.common import (
     UsageError,
     main_guard,
     make_pipeline,
+    print_outcome,
     run_until_complete,
-    summary,
 )
+from pipelines.stopping import exit_code
 from sources.deletions import LoadedRows
 from sources.ploomes import ALL_TABLES, check_access, ploomes
 from sources.report import SyncReport
@@ -48,8 +49,8 @@ def run(options: RunOptions) -> int:
         return 0
     started = time.monotonic()
     report = run_pipeline(options)
-    print(summary(report, time.monotonic() - started))
-    return 0
+    print_outcome(report, time.monotonic() - started)
+    return exit_code(report)
 
 
 def run_pipeline(options: RunOptions) -> SyncReport:

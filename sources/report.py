@@ -7,12 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sources.http.stop import RunStop
+
 
 @dataclass
 class TableReport:
     rows: int = 0
     requests: int = 0
     skipped: str | None = None  # why the account could not read this table
+    failed: str | None = None  # one line: what failed, where (request, or column and record id), what to do
+    interrupted: bool = False  # the run was stopped by a signal before this table was read to its end
+    warnings: list[str] = field(default_factory=list)  # what was loaded differently than asked, once each
     resumable: bool = False  # stopped at the page limit; the next run continues it
     out_of_budget: bool = False  # stopped because the API's request budget ran out; a later run continues it
     swept: bool = False  # its deletion sweep ran in this pipeline run (once, whatever the checkpoints)
@@ -24,6 +29,7 @@ class SyncReport:
     tables: dict[str, TableReport] = field(default_factory=dict)
     clients: list[Any] = field(default_factory=list)  # every ApiClient the run used (one per checkpoint)
     resume_at: datetime | None = None  # set when the request budget ran out: when the next run may continue
+    stop: RunStop = field(default_factory=RunStop)  # the run's: set by a signal, or a failure every table shares
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _table(self, table: str) -> TableReport:
@@ -40,6 +46,22 @@ class SyncReport:
     def skip(self, table: str, reason: str) -> None:
         with self._lock:
             self._table(table).skipped = reason
+
+    def fail(self, table: str, line: str) -> None:
+        """The table could not be loaded (whole or in part); the first failure's line is the one kept."""
+        with self._lock:
+            report = self._table(table)
+            report.failed = report.failed or line
+
+    def warn(self, table: str, line: str) -> None:
+        with self._lock:
+            warnings = self._table(table).warnings
+            if line not in warnings:
+                warnings.append(line)
+
+    def mark_interrupted(self, table: str) -> None:
+        with self._lock:
+            self._table(table).interrupted = True
 
     def mark_resumable(self, table: str) -> None:
         with self._lock:
@@ -78,6 +100,14 @@ class SyncReport:
     @property
     def skipped(self) -> dict[str, str]:
         return {name: t.skipped for name, t in self.tables.items() if t.skipped}
+
+    @property
+    def failed(self) -> dict[str, str]:
+        return {name: t.failed for name, t in self.tables.items() if t.failed}
+
+    @property
+    def warnings(self) -> list[str]:
+        return [line for name in sorted(self.tables) for line in self.tables[name].warnings]
 
     @property
     def unfinished(self) -> list[str]:

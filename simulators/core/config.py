@@ -21,6 +21,7 @@ class SimulatorConfig:
     latency_seed: int = 0
     fault_seed: int = 0
     faults: tuple[str, ...] = ()  # active from the start, as FAULT specs (see parse_fault_spec)
+    shapes: tuple[str, ...] = ()  # shape variations on from the start (simulators/core/shapes.py)
     max_log_entries: int = 100_000
 
     def latency_model(self) -> LatencyModel:
@@ -68,6 +69,13 @@ def add_common_arguments(parser: argparse.ArgumentParser, default_port: int) -> 
         metavar="KIND[:N|:P][@PATH]",
         help=f"inject a fault from the start ({kinds}); e.g. server_error:3 or drop:0.05@/Contacts*",
     )
+    parser.add_argument(
+        "--shape",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="answer in a shape variation of the real API (repeatable; GET /_sim/shapes lists them)",
+    )
     parser.add_argument("--log-level", default="info")
 
 
@@ -84,4 +92,5 @@ def common_options(args: argparse.Namespace) -> dict[str, Any]:
         "latency_seed": args.latency_seed,
         "fault_seed": args.fault_seed,
         "faults": tuple(args.fault),
+        "shapes": tuple(args.shape),
     }

@@ -15,7 +15,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from simulators.core.middleware import ErrorReply, request_context
+from simulators.core.shapes import Shapes
 from simulators.ploomes import query as odata_query
+from simulators.ploomes import shapes as variations
 from simulators.ploomes.config import PloomesConfig
 from simulators.ploomes.dataset import Dataset
 from simulators.ploomes.entities import ENTITIES_BY_ENDPOINT
@@ -51,8 +53,9 @@ def make_authenticate(config: PloomesConfig) -> Callable[[Request], Any]:
     return authenticate
 
 
-def build_api(config: PloomesConfig, dataset: Callable[[], Dataset]) -> Starlette:
-    """`dataset` is called per request: a reset swaps the dataset under a running app."""
+def build_api(config: PloomesConfig, dataset: Callable[[], Dataset], shapes: Shapes) -> Starlette:
+    """`dataset` is called per request: a reset swaps the dataset under a running app. `shapes` are the variations
+    switched on (simulators/ploomes/shapes.py)."""
     context_base = f"https://{config.context_host}/$metadata#"
     forbidden, absent = frozenset(config.forbidden_endpoints), frozenset(config.absent_endpoints)
 
@@ -63,10 +66,11 @@ def build_api(config: PloomesConfig, dataset: Callable[[], Dataset]) -> Starlett
             return error_response(404, "NotFound", message)
         if endpoint in forbidden:
             return error_response(403, "Forbidden", f"The user profile has no permission to read {endpoint}.")
+        reshaped = bool(shapes.active)
         try:
-            query = parse_query(dict(request.query_params), max_top=config.max_top)
+            query = parse_query(variations.options(shapes, endpoint, request.query_params), max_top=config.max_top)
             current = dataset()
-            page = odata_query.run(current, current.table(endpoint), query, config.max_top)
+            page = odata_query.run(current, current.table(endpoint), query, config.max_top, reuse_json=not reshaped)
         except ODataError as exc:
             return error_response(400, "BadRequest", str(exc), target=exc.target)
         request_context(request).rows = len(page.rows)
@@ -74,6 +78,10 @@ def build_api(config: PloomesConfig, dataset: Callable[[], Dataset]) -> Starlett
         if page.count is not None:
             body["@odata.count"] = page.count
         body["value"] = page.rows
+        if reshaped:
+            with current.lock:
+                money = variations.money_field(current.catalog)
+            body = variations.reshape(shapes, endpoint, body, money)
         return json_response(body)
 
     def not_allowed(request: Request) -> Response:

@@ -247,7 +247,8 @@ class Contacts(Generator):
             StreetAddressNumber=str(rng.randint(1, 4999)),
             StreetAddressLine2=rng.choice(vocab.LINE2) if rng.random() < 0.35 else None,
             Neighborhood=rng.choice(vocab.NEIGHBORHOODS),
-            ZipCode=(city["IBGECode"] % 90 + 1) * 1_000_000 + rng.randint(0, 999_999),
+            # CEP as the seed guide's sample writes it: 8 digits as text (a leading zero in São Paulo's 01xxx-xxx)
+            ZipCode=f"{(city['IBGECode'] % 90 + 1) * 1_000_000 + rng.randint(0, 999_999):08d}",
             CityId=city["Id"],
             CurrencyId=BRL_ID if rng.random() < 0.95 else self.lookup_id(rng, "Currencies"),
             EmailMarketing=rng.random() < 0.6,

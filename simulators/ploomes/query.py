@@ -64,7 +64,8 @@ def validate(table: Table, query: Query) -> None:
             raise ODataError(f"Could not find a property named '{name}' on type '{entity.endpoint}'", "$select")
 
 
-def run(dataset: Dataset, table: Table, query: Query, max_top: int) -> Page:
+def run(dataset: Dataset, table: Table, query: Query, max_top: int, *, reuse_json: bool = True) -> Page:
+    """The page `query` asks for; `reuse_json=False` builds every row as a dict, even where JSON is kept."""
     validate(table, query)
     with dataset.lock:
         candidates, exact = _candidates(table, query.filter)
@@ -81,7 +82,8 @@ def run(dataset: Dataset, table: Table, query: Query, max_top: int) -> Page:
             hits = np.array(_matching(table, query.filter, candidates, None), dtype=np.int64)
             ordered = _ordered(dataset, table, hits, query.orderby)
             matched, count = ordered[query.skip : wanted], len(hits)
-        rows = [dataset.rendered(table, int(row), query.expand, query.select) for row in matched]
+        render = dataset.rendered if reuse_json else dataset.render
+        rows = [render(table, int(row), query.expand, query.select) for row in matched]
     return Page(rows, count if query.count else None)
 
 

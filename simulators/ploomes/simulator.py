@@ -9,11 +9,13 @@ from simulators.core.admin import build_admin_app
 from simulators.core.middleware import SimulatorMiddleware
 from simulators.core.ratelimit import RateLimiter, SlidingWindowLimiter, Unlimited
 from simulators.core.server import BackgroundServer
+from simulators.core.shapes import shape_routes
 from simulators.ploomes.admin_fields import field_routes
 from simulators.ploomes.app import build_api, make_authenticate, odata_error
 from simulators.ploomes.catalog import CustomField
 from simulators.ploomes.config import PloomesConfig
 from simulators.ploomes.dataset import Dataset
+from simulators.ploomes.shapes import new_shapes
 
 Record = dict[str, Any]
 
@@ -28,6 +30,7 @@ class PloomesSimulator:
         self.request_log = config.request_log()
         self.faults = config.fault_injector()
         self.latency = config.latency_model()
+        self.shapes = new_shapes(config.shapes)  # shape variations of the real API; `sim.shapes.set([...])`
         self.limiter: RateLimiter = (
             SlidingWindowLimiter(config.rate_limit_per_minute, config.rate_limit_window, config.rate_limit_clock)
             if config.rate_limit_per_minute
@@ -39,10 +42,10 @@ class PloomesSimulator:
             limiter=self.limiter,
             store=self,
             on_reset=self._reset_data,
-            extra_routes=field_routes(self),
+            extra_routes=[*field_routes(self), *shape_routes(self.shapes)],
         )
         self.app = SimulatorMiddleware(
-            build_api(config, lambda: self.dataset),
+            build_api(config, lambda: self.dataset, self.shapes),
             authenticate=make_authenticate(config),
             render_error=odata_error,
             limiter=self.limiter,

@@ -135,7 +135,7 @@ class PauseGuard:
     def waited_seconds(self) -> float:
         return self._budget.limiter.waited_seconds
 
-    def acquire(self) -> float:
+    def acquire(self, until: threading.Event | None = None) -> float:
         self._budget.window.before_send()  # may wait for a probe's answer, which may set a pause
         pause = self._budget.limiter.pause_remaining()
         if pause > self._budget.max_wait_seconds:
@@ -146,7 +146,7 @@ class PauseGuard:
                 resume_at=self._budget.clock.now() + timedelta(seconds=pause),
                 hints=self._budget.hints,
             )
-        return self._budget.limiter.acquire()
+        return self._budget.limiter.acquire(until)
 
     def pause_for(self, seconds: float) -> None:
         self._budget.limiter.pause_for(seconds)

@@ -28,6 +28,7 @@ from sources.http.ratelimit import (
 from sources.http.redaction import RedactingFilter, install_log_redaction, redact, register_secret
 from sources.http.retry import RetryPolicy, parse_retry_after
 from sources.http.stats import ClientStats
+from sources.http.stop import Interrupted, RunStop, RunStopped
 
 __all__ = [
     "SYSTEM_CLOCK",
@@ -38,6 +39,7 @@ __all__ = [
     "ClientStats",
     "Clock",
     "InsecureUrlError",
+    "Interrupted",
     "InvalidResponseError",
     "LimiterRegistry",
     "ManualClock",
@@ -49,6 +51,8 @@ __all__ = [
     "RateLimiter",
     "RedactingFilter",
     "RetryPolicy",
+    "RunStop",
+    "RunStopped",
     "ServerError",
     "SystemClock",
     "credential_fingerprint",

@@ -29,6 +29,7 @@ from sources.http.ratelimit import RateLimiter
 from sources.http.redaction import redact, register_secret
 from sources.http.retry import RetryPolicy, parse_retry_after
 from sources.http.stats import ClientStats
+from sources.http.stop import RunStop
 from sources.http.urls import require_secure_base_url
 
 logger = logging.getLogger("sources.http")
@@ -57,7 +58,9 @@ class ApiClient:
 
     `headers` usually carry the credential (e.g. {"User-Key": key}); `auth` is an httpx.Auth whose flow may
     renew a token and resend on 401 (each resend is paced and counted like any request). `setting_hints`
-    maps "credentials", "base_url", "request", "rate_limit", "retry" to the settings named in errors.
+    maps "credentials", "base_url", "request", "rate_limit", "retry" to the settings named in errors. `stop` is the
+    run's: once set, no request starts and no wait goes on (RunStopped); a failure that no request can get past
+    sets it.
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class ApiClient:
         transport: httpx.BaseTransport | None = None,
         clock: Clock = SYSTEM_CLOCK,
         random_fraction: Callable[[], float] = random.random,
+        stop: RunStop | None = None,
     ) -> None:
         self._hints = dict(setting_hints or {})
         self._base_url = require_secure_base_url(base_url, self._hints)
@@ -92,7 +96,7 @@ class ApiClient:
         # Set by a failure that no request of this client can get past (the host unreachable, the credentials
         # refused): every other thread stops retrying and raises it too, so a run fails once and promptly.
         self._fatal: ApiError | None = None
-        self._fatal_seen = threading.Event()
+        self.stop = stop or RunStop()
         self._sending = threading.local()  # this thread's request start, for its latency
         connect_timeout, read_timeout = timeout
         pool_limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
@@ -125,7 +129,9 @@ class ApiClient:
     # Pacing lives in an httpx event hook rather than around send(): an auth flow's resend after a token
     # renewal goes through the hook too, and the API counts it against the same budget.
     def _before_send(self, request: httpx.Request) -> None:
-        self.stats.record_request(limiter_wait_seconds=self.limiter.acquire())
+        waited = self.limiter.acquire(until=self.stop.event)
+        self.stop.check()  # the wait may have ended because the run stopped
+        self.stats.record_request(limiter_wait_seconds=waited)
         self._sending.started = self._clock.monotonic()
 
     def _after_receive(self, response: httpx.Response) -> None:
@@ -142,6 +148,7 @@ class ApiClient:
         while True:
             if self._fatal is not None:
                 raise self._fatal
+            self.stop.check()
             attempt += 1
             request = self._http.build_request(method, path, params=params, json=json)
             label = redact(f"{method} {request.url}")
@@ -158,7 +165,7 @@ class ApiClient:
                 delay = self._delay_before_retry(label, outcome, attempt, waited)
             except (NetworkError, AuthenticationError) as error:
                 self._fatal = self._fatal or error
-                self._fatal_seen.set()
+                self.stop.stop(self._fatal)
                 raise
             if self._fatal is not None:
                 raise self._fatal
@@ -170,7 +177,7 @@ class ApiClient:
                 attempt + 1,
                 self._retry.max_attempts,
             )
-            self._clock.sleep(delay, until=self._fatal_seen)
+            self._clock.sleep(delay, until=self.stop.event)
             waited += delay
             self.stats.record_retry(delay)
 

@@ -59,8 +59,8 @@ class RateLimiter:
         self._paused_until = float("-inf")
         self._waited_seconds = 0.0
 
-    def acquire(self) -> float:
-        """Block until a request may start; returns the seconds this call waited."""
+    def acquire(self, until: threading.Event | None = None) -> float:
+        """Block until a request may start, or `until` is set; returns the seconds this call waited."""
         with self._lock:
             now = self._clock.monotonic()
             earliest = max(now, self._paused_until)
@@ -71,7 +71,7 @@ class RateLimiter:
             wait = start - now if start - now > _NEGLIGIBLE_SECONDS else 0.0
             self._waited_seconds += wait
         if wait > 0:
-            self._clock.sleep(wait)
+            self._clock.sleep(wait, until=until)
         return wait
 
     def pause_for(self, seconds: float) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from sources.http import ApiClient, RateLimit, RetryPolicy, credential_fingerprint, shared_limiter
+from sources.http import ApiClient, RateLimit, RetryPolicy, RunStop, credential_fingerprint, shared_limiter
 
 from . import settings
 
@@ -18,6 +18,7 @@ def build_client(
     max_retry_wait_seconds: float = 300.0,
     read_timeout_seconds: float = settings.READ_TIMEOUT_SECONDS,
     transport: httpx.BaseTransport | None = None,
+    stop: RunStop | None = None,
 ) -> ApiClient:
     if not api_key or not api_key.strip():
         raise ValueError(
@@ -44,4 +45,5 @@ def build_client(
         max_connections=32,
         timeout=(10.0, read_timeout_seconds),
         transport=transport,
+        stop=stop,
     )

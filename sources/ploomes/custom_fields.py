@@ -7,6 +7,12 @@ Option, user, contact and product fields give two columns, `<name>_id` and `<nam
 multi-select values are comma-joined in the same two columns, as Kondado does. A field that changes type keeps
 the column it had, with the values it holds, and writes the new type's values to dlt's variant column
 `<column>__v_<type>` (`codigo_erp__v_bigint`): a column never changes type, so nothing loaded is rewritten.
+
+A field's kind comes from `/Fields` (an options table, or words in `Type.Name`) and from its values: an item carrying
+`UserValueId` is a user field whatever its metadata says (a `Type` may come without `Name`). A kind learned from
+values is kept (`CustomFieldMapper.learned`, stored by the caller), so the field's columns stay the same from then on.
+A `NativeType` this module does not know is read from `<NativeType>Value`, or the first value property that holds
+something, and its column takes the type of its first value.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 # NativeType -> (value property in an OtherProperties item, dlt data type)
@@ -60,6 +66,11 @@ def snake_ascii(name: str) -> str:
     return f"f_{snake}" if snake[0].isdigit() else snake
 
 
+def reference_kind(item: Mapping[str, Any]) -> str | None:
+    """The reference kind an item's own values show (its `UserValueId` is set, say), if any."""
+    return next((kind for kind, (id_key, _) in REFERENCE_KINDS.items() if item.get(id_key) is not None), None)
+
+
 @dataclass(frozen=True)
 class CustomField:
     key: str
@@ -74,8 +85,8 @@ class CustomField:
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> CustomField:
-        field_type = item.get("Type") or {}
-        native_type = field_type.get("NativeType") or "String"
+        field_type = item.get("Type") if isinstance(item.get("Type"), dict) else {}
+        native_type = str(field_type.get("NativeType") or "String")
         kind = "scalar"
         if item.get("OptionsTableId") is not None or item.get("TypeId") == 7:
             kind = "option"
@@ -94,12 +105,17 @@ class CustomField:
             dynamic=item.get("Dynamic") is not False,
         )
 
-    def columns(self, base: str) -> dict[str, str]:
-        """Column name -> dlt data type for this field landing under `base`."""
+    def columns(self, base: str) -> dict[str, str | None]:
+        """Column name -> dlt data type for this field landing under `base` (None: typed by its first value)."""
         if self.kind == "scalar":
-            return {base: NATIVE_TYPES.get(self.native_type, ("StringValue", "text"))[1]}
+            known = NATIVE_TYPES.get(self.native_type)
+            return {base: known[1] if known else None}
         id_type = "text" if self.multiple else "bigint"
         return {f"{base}_id": id_type, f"{base}_val": "text"}
+
+    def with_kind(self, kind: str | None) -> CustomField:
+        """This field as a `kind` field (one learned from its values), or as it is."""
+        return self if kind is None or kind == self.kind else replace(self, kind=kind)
 
 
 def assign_columns(
@@ -130,7 +146,8 @@ def assign_columns(
 
 
 def _claims(field: CustomField, base: str) -> set[str]:
-    return {base, *field.columns(base)}
+    # every kind's columns: a field whose values later show it to be a reference moves to `_id`/`_val` freely
+    return {base, f"{base}_id", f"{base}_val", *field.columns(base)}
 
 
 def typed_columns(field: CustomField, base: str, types_seen: Mapping[str, str]) -> dict[str, str]:
@@ -140,7 +157,9 @@ def typed_columns(field: CustomField, base: str, types_seen: Mapping[str, str]) 
     type changed in Ploomes, this type's values go to the variant column `<column>__v_<type>` instead.
     """
     return {
-        column: column if types_seen.get(column, data_type) == data_type else f"{column}__v_{data_type}"
+        column: column
+        if data_type is None or types_seen.get(column, data_type) == data_type
+        else f"{column}__v_{data_type}"
         for column, data_type in field.columns(base).items()
     }
 
@@ -152,11 +171,24 @@ class FieldCatalog:
         self._fetch = fetch
         self._lock = threading.Lock()
         self._fields: list[CustomField] | None = None
+        self._error: Exception | None = None
 
     def all(self) -> list[CustomField]:
+        """Every field; the read's error, raised again to every caller, if `/Fields` could not be read."""
         with self._lock:
+            if self._error is not None:
+                raise self._error
             if self._fields is None:
-                self._fields = [CustomField.from_api(item) for item in self._fetch() if item.get("Key")]
+                try:
+                    items = self._fetch()
+                except Exception as error:
+                    self._error = error
+                    raise
+                self._fields = [
+                    CustomField.from_api(item)
+                    for item in items
+                    if isinstance(item, dict) and item.get("Key") and item.get("EntityId") is not None
+                ]
             return self._fields
 
     def for_entity(self, entity_id: int) -> list[CustomField]:
@@ -165,36 +197,71 @@ class FieldCatalog:
 
 
 class CustomFieldMapper:
-    """Turns one entity's `OtherProperties` items into column values, by the frozen FieldKey -> column mapping."""
+    """Turns one entity's `OtherProperties` items into column values, by the frozen FieldKey -> column mapping.
+
+    `learned` (FieldKey -> kind) holds the kinds known from values, given and found; `unknown` counts the values of
+    FieldKeys that `/Fields` does not list (not loaded: there is no field to name their column after).
+    """
 
     def __init__(
         self,
         fields: Iterable[CustomField],
         columns_by_key: Mapping[str, str],
         types_seen: Mapping[str, str] | None = None,
+        learned: dict[str, str] | None = None,
     ):
-        self._targets = [(f, columns_by_key[f.key]) for f in fields if f.key in columns_by_key]
-        self._placed = {f.key: typed_columns(f, base, types_seen or {}) for f, base in self._targets}
-        self._writers = {f.key: _writer(f, base, self._placed[f.key]) for f, base in self._targets}
+        self.learned = learned if learned is not None else {}
+        self._fields = {f.key: f for f in fields if f.key in columns_by_key}
+        self._bases = {key: columns_by_key[key] for key in self._fields}
+        self._types_seen = types_seen or {}
+        self._writers: dict[str, _Writer] = {}
+        self.unknown: dict[str, int] = {}
+        for key in self._fields:
+            self._set_writer(key)
+
+    def _field(self, key: str) -> CustomField:
+        return self._fields[key].with_kind(self.learned.get(key))
+
+    def _set_writer(self, key: str) -> None:
+        field, base = self._field(key), self._bases[key]
+        self._writers[key] = _writer(field, base, typed_columns(field, base, self._types_seen))
 
     def column_hints(self) -> dict[str, dict[str, Any]]:
         hints = {}
-        for field, base in self._targets:
-            placed = self._placed[field.key]
+        for key, base in self._bases.items():
+            field = self._field(key)
+            placed = typed_columns(field, base, self._types_seen)
             for column, data_type in field.columns(base).items():
-                hints[placed[column]] = {"name": placed[column], "data_type": data_type, "nullable": True}
+                hint: dict[str, Any] = {"name": placed[column], "nullable": True}
+                if data_type is not None:
+                    hint["data_type"] = data_type
+                hints[placed[column]] = hint
         return hints
 
-    def values(self, other_properties: Iterable[Mapping[str, Any]] | None) -> dict[str, Any]:
+    def owned_columns(self) -> set[str]:
+        """Every column a field of this table may write, whatever kind or type it turns out to have."""
+        owned: set[str] = set()
+        for key, base in self._bases.items():
+            owned.update(_claims(self._fields[key], base))
+            owned.update(typed_columns(self._field(key), base, self._types_seen).values())
+        return owned
+
+    def values(self, other_properties: Any) -> dict[str, Any]:
         writers = self._writers
         grouped: dict[str, list[Mapping[str, Any]]] = {}
-        for item in other_properties or ():
-            key = item.get("FieldKey")
+        for item in other_properties if isinstance(other_properties, list) else ():
+            key = item.get("FieldKey") if isinstance(item, dict) else None
             if key in writers:
                 grouped.setdefault(key, []).append(item)
+            elif key is not None:
+                self.unknown[key] = self.unknown.get(key, 0) + 1
         row: dict[str, Any] = {}
         for key, items in grouped.items():
-            writers[key](items, row)
+            shown = reference_kind(items[0])
+            if shown is not None and self._field(key).kind != shown:
+                self.learned[key] = shown  # the values say what the metadata did not
+                self._set_writer(key)
+            self._writers[key](items, row)
         return row
 
 
@@ -206,11 +273,16 @@ def _writer(field: CustomField, base: str, placed: Mapping[str, str]) -> _Writer
     if field.kind == "scalar":
         # a date-time stays the API's ISO text: its column is declared timestamp, and the Arrow conversion parses
         # a page's column at once (sources/arrow_pages.py), many times faster than a parse per value
-        value_property = NATIVE_TYPES.get(field.native_type, ("StringValue", "text"))[0]
+        known = NATIVE_TYPES.get(field.native_type)
+        value_property = known[0] if known else f"{field.native_type}Value"
         column = placed[base]
 
         def write_scalar(items: list[Mapping[str, Any]], row: dict[str, Any]) -> None:
-            row[column] = items[0].get(value_property)
+            item = items[0]
+            value = item.get(value_property)
+            if value is None and known is None:  # a type of its own: whichever value property holds something
+                value = next((item[p] for p, _ in NATIVE_TYPES.values() if item.get(p) is not None), None)
+            row[column] = value
 
         return write_scalar
     id_property, name_property = REFERENCE_KINDS[field.kind]

@@ -14,12 +14,53 @@ import math
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from sources.http import InvalidResponseError, RunStop
+from sources.http.stop import POLL_SECONDS
+
 Page = list[dict[str, Any]]
 GetJson = Callable[[str, dict[str, Any]], Any]
+
+
+class PagingRefused(InvalidResponseError):
+    """A page that keyset paging cannot build on: it repeats or goes back (the API ignores `$filter` here), or its
+    Ids are out of order (the API ignores `$orderby`). Continuing would loop forever, or skip rows."""
+
+
+def page_rows(body: Any, path: str) -> Page:
+    """The `value` list of an OData response, or InvalidResponseError: a body without one is not an empty page."""
+    rows = body.get("value") if isinstance(body, dict) else None
+    if not isinstance(rows, list):
+        shape = f"an object with keys {sorted(body)[:5]}" if isinstance(body, dict) else type(body).__name__
+        raise InvalidResponseError(f"GET {path}: expected an OData object with a `value` list, got {shape}")
+    return rows
+
+
+def row_id(row: Any, path: str) -> int:
+    """A row's `Id` as an integer (some APIs send numbers as text)."""
+    value = row.get("Id") if isinstance(row, dict) else None
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        what = f"a row has no integer Id (Id={value!r}), so paging cannot continue past it"
+        raise InvalidResponseError(f"GET {path}: {what}") from None
+
+
+def check_keyset_page(rows: Page, after: int | None, path: str) -> int | None:
+    """The last Id of a page that continues after `after` in ascending order; PagingRefused otherwise."""
+    previous = after
+    for row in rows:
+        current = row_id(row, path)
+        if previous is not None and current <= previous:
+            if after is not None and current <= after:
+                what = f"asked for Ids after {after}, it answered Id {current}: the API ignores `$filter` here"
+            else:
+                what = f"Id {current} follows Id {previous}: the API ignores `$orderby=Id` here"
+            raise PagingRefused(f"GET {path}: {what}, so paging by Id would repeat or skip rows")
+        previous = current
+    return previous
 
 
 @dataclass(frozen=True)
@@ -48,16 +89,15 @@ class Query:
         return params
 
 
-def _is_last_page(body: dict[str, Any], rows: Page) -> bool:
+def _is_last_page(count: Any, rows: Page) -> bool:
     """A page is the last when it is empty or the server's count says nothing follows it.
 
-    A short page alone proves nothing (some endpoints cap `$top` lower than asked), so without `@odata.count` the
-    reader asks once more and stops on the empty page.
+    A short page alone proves nothing (some endpoints cap `$top` lower than asked), so without `@odata.count` (or
+    with one that is not a number) the reader asks once more and stops on the empty page.
     """
     if not rows:
         return True
-    remaining = body.get("@odata.count")
-    return remaining is not None and remaining <= len(rows)
+    return isinstance(count, int) and count <= len(rows)
 
 
 class PageBudget:
@@ -73,12 +113,12 @@ class PageBudget:
         self._held = 0
         self._changed = threading.Condition()
 
-    def acquire(self, table: _TableShare, stop: threading.Event) -> bool:
-        """Wait for a page's place; False when `stop` was set first."""
+    def acquire(self, table: _TableShare, stop: threading.Event, run_stop: RunStop) -> bool:
+        """Wait for a page's place; False when the table's `stop` or the run's was set first."""
         with self._changed:
-            while not stop.is_set() and not table.may_take(self._held < self._limit):
-                self._changed.wait()
-            if stop.is_set():
+            while not (stop.is_set() or run_stop.is_set()) and not table.may_take(self._held < self._limit):
+                self._changed.wait(POLL_SECONDS)  # a run stop does not notify this condition
+            if stop.is_set() or run_stop.is_set():
                 return False
             table.held += 1
             self._held += 1
@@ -120,11 +160,14 @@ class KeysetReader:
         min_pages_per_range: int = 1,
         in_flight_needed: Callable[[], int] | None = None,
         budget: PageBudget | None = None,
+        run_stop: RunStop | None = None,
     ):
         """A table is split into ranges of at least `min_pages_per_range` pages each, since every extra range costs
         up to one partial page (each range ends on a page of its own), and into no more than `in_flight_needed()`
         + 1: the requests in flight that keep the API busy (rate x latency, known once the first page was read),
         plus one for latency's jitter. `budget`, shared by the tables of a run, bounds the pages they hold at once.
+        Every page is checked to continue after the one before it (`check_keyset_page`). Once `run_stop` is set,
+        the reader's threads stop and `pages()` raises RunStopped.
         """
         self._get_json = get_json
         self._query = query
@@ -133,13 +176,17 @@ class KeysetReader:
         self._min_pages_per_range = max(1, min_pages_per_range)
         self._in_flight_needed = in_flight_needed
         self._budget = budget or PageBudget(self._max_ranges)
+        self._run_stop = run_stop or RunStop()
         self.requests = 0
 
     def _fetch(self, after: int | None, upto: int | None) -> tuple[Page, bool, int | None]:
-        body = self._get_json(self._query.path, self._query.params(after, upto))
+        path = self._query.path
+        body = self._get_json(path, self._query.params(after, upto))
         self.requests += 1
-        rows = body.get("value") or []
-        return rows, _is_last_page(body, rows), body.get("@odata.count")
+        rows = page_rows(body, path)
+        check_keyset_page(rows, after, path)
+        count = body.get("@odata.count")
+        return rows, _is_last_page(count, rows), count
 
     def pages(self, max_pages: int | None = None) -> Iterator[Page]:
         """Yield pages until the table is read or `max_pages` were yielded (then `progress` says where to resume)."""
@@ -150,8 +197,8 @@ class KeysetReader:
             if last:
                 self.progress["ranges"] = []
                 return
-            remaining = None if total is None else total - len(rows)
-            self.progress["ranges"] = self._split(rows[-1]["Id"], remaining)
+            remaining = total - len(rows) if isinstance(total, int) else None
+            self.progress["ranges"] = self._split(row_id(rows[-1], self._query.path), remaining)
             max_pages = None if max_pages is None else max_pages - 1
         yield from self._read_ranges(max_pages)
 
@@ -178,8 +225,9 @@ class KeysetReader:
         params.pop("$expand", None)
         body = self._get_json(self._query.path, params)
         self.requests += 1
-        rows = body.get("value") or []
-        return rows[0]["Id"] if rows else None
+        rows = page_rows(body, self._query.path)
+        # an API ignoring `$orderby=Id desc` answers some other Id: at worst the table is read as one range
+        return row_id(rows[0], self._query.path) if rows else None
 
     def _range_count(self, remaining: int | None) -> int:
         if not remaining:
@@ -203,10 +251,10 @@ class KeysetReader:
             after = range_["after"]
             try:
                 while True:
-                    if not self._budget.acquire(share, stop):
+                    if not self._budget.acquire(share, stop, self._run_stop):
                         return
                     rows, last, _ = self._fetch(after, range_["upto"])
-                    after = rows[-1]["Id"] if rows else after
+                    after = row_id(rows[-1], self._query.path) if rows else after
                     results.put((range_, rows, last))
                     # Waiting for its next place, a reader must not keep this page alive after the consumer is
                     # done with it: unthrottled, 40 readers kept 40 decoded pages that nothing used any more.
@@ -216,20 +264,20 @@ class KeysetReader:
             except BaseException as error:  # noqa: BLE001 - handed to the consuming thread, which re-raises it
                 results.put(error)
 
-        pool = ThreadPoolExecutor(max_workers=len(open_ranges), thread_name_prefix="ploomes-range")
+        # Daemon threads: a reader whose consumer is gone (dlt stopped extracting) must never hold up the exit.
+        for range_ in open_ranges:
+            threading.Thread(target=read, args=(range_,), daemon=True, name=f"ploomes-range{self._query.path}").start()
         try:
-            for range_ in open_ranges:
-                pool.submit(read, range_)
             running, yielded = len(open_ranges), 0
             while running:
-                item = results.get()
+                item = self._next_result(results)
                 self._budget.release(share)
                 if isinstance(item, BaseException):
                     raise item
                 range_, rows, last = item
                 item = None  # nor may this frame, while it waits for the next one
                 if rows:
-                    last_id = rows[-1]["Id"]
+                    last_id = row_id(rows[-1], self._query.path)
                     yield rows
                     rows = None
                     yielded += 1
@@ -242,4 +290,10 @@ class KeysetReader:
         finally:
             stop.set()
             self._budget.release_all(share)
-            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _next_result(self, results: queue.Queue) -> Any:
+        while True:
+            try:
+                return results.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                self._run_stop.check()

@@ -48,16 +48,17 @@ class Harness:
     deleted: dict[str, set] = field(default_factory=dict)
     cleanups: list[Callable[[], None]] = field(default_factory=list)
     skipped: set[str] = field(default_factory=set)  # tables the last sync skipped as unreadable
+    failed: set[str] = field(default_factory=set)  # tables the last sync reported failed
 
     def sync(self, **source: Any) -> bool:
         """One in-process run; True when it read every table to the end, False when it raised or stopped short."""
-        self.skipped = set()
+        self.skipped, self.failed = set(), set()
         try:
             report = self.run(source=source)
         except Exception:  # noqa: BLE001 - a failed run is an outcome here; the clean sync must repair it
             return False
-        self.skipped = set(report.skipped)
-        return not report.skipped and not report.unfinished and report.resume_at is None
+        self.skipped, self.failed = set(report.skipped), set(report.failed)
+        return not (report.skipped or report.failed or report.unfinished) and report.resume_at is None
 
     def assert_matches_source(self) -> None:
         if self.system == "ploomes":
@@ -143,11 +144,11 @@ def own_database(dsn: str, harness: Harness) -> str:
 
 # --- what scenarios do ------------------------------------------------------------------------------------------
 def faulted(
-    *rules: dict[str, Any], fails: bool = False, skips: str | None = None, **source: Any
+    *rules: dict[str, Any], fails: bool = False, skips: str | None = None, table_fails: str | None = None, **source: Any
 ) -> Callable[[Harness], bool]:
     """A first sync while the simulator applies `rules` (FaultInjector.inject arguments); every rule must fire.
     By default the retries must carry the sync through as if nothing had happened; `fails`: the run must fail,
-    `skips`: it must complete without that table."""
+    `skips`: it must complete without that table, `table_fails`: it must complete with that table, only, failed."""
 
     def disturb(h: Harness) -> bool:
         injected = [h.sim.faults.inject(**rule) for rule in rules]
@@ -159,6 +160,8 @@ def faulted(
             assert rule.id not in live or live[rule.id].fired, f"the {rule.kind.value} fault never fired"
         if skips:
             assert h.skipped == {skips}, f"expected only {skips} skipped, got {h.skipped}"
+        elif table_fails:
+            assert h.failed == {table_fails}, f"expected only {table_fails} failed, got {h.failed}"
         else:
             assert completed != fails, "the sync failed" if completed is False else "the sync did not fail"
         return completed
@@ -334,11 +337,12 @@ def retried_faults(system: str) -> list[Scenario]:
     ]
 
 
-def invalid_past_retries(system: str, path: str) -> Scenario:
-    """A body that stays invalid past every retry fails the run midway (in extract, before anything reaches the
-    destination); the clean sync repairs what it left."""
+def invalid_past_retries(system: str, path: str, table: str | None = None) -> Scenario:
+    """A body that stays invalid past every retry fails its table (`table`; the others load) or, where tables are
+    not isolated, the run midway; the clean sync repairs what it left."""
     rule = {"kind": "invalid_json", "count": None, "path": path}
-    return Scenario("invalid-json-past-retries", system, faulted(rule, fails=True, max_attempts=2))
+    outcome = {"table_fails": table} if table else {"fails": True}
+    return Scenario("invalid-json-past-retries", system, faulted(rule, max_attempts=2, **outcome))
 
 
 SCENARIOS = [
@@ -350,7 +354,7 @@ SCENARIOS = [
     Scenario("403-burst", "ploomes", faulted({"kind": "forbidden", "count": 2, "path": "/Contacts"})),
     # ... and a third is believed: the table is skipped as unreadable, the run completes without it, the next reads it
     Scenario("403-believed", "ploomes", faulted({"kind": "forbidden", "count": 3, "path": "/Orders"}, skips="orders")),
-    invalid_past_retries("ploomes", "/Deals"),
+    invalid_past_retries("ploomes", "/Deals", "deals"),
     Scenario("changes-during-sync", "ploomes", changes_during_sync(change_ploomes), BOTH),
     Scenario("sigkill-in-extract-then-in-load", "ploomes", killed_in_extract_then_in_load, BOTH),
     *retried_faults("hivestr"),

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from pipelines import hivestr_pipeline
-from pipelines.common import EXIT_BUDGET_EXHAUSTED, RunOptions
+from pipelines.common import RunOptions
+from pipelines.stopping import EXIT_BUDGET_EXHAUSTED
 from sources.http import ManualClock
 from sources.report import SyncReport
 from tests.unit.test_hivestr_fake import API_SECRET, BASE_URL, FakeHivestr, stamp

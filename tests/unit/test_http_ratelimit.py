@@ -20,7 +20,7 @@ HIVESTR = RateLimit(requests_per_period=1000, period_seconds=3600, burst=1000)
 class FrozenClock(ManualClock):
     """Time stands still: every acquire is computed at t=0, so waits reveal each caller's reserved slot."""
 
-    def sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float, until=None) -> None:
         with self._lock:
             self.sleeps.append(seconds)
 

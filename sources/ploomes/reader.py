@@ -1,0 +1,374 @@
+"""One run of one Ploomes table: plan its query, read its pages, turn them into rows, settle what went wrong.
+
+Records (incremental): keyset pages of the time window `(watermark - lookback, run start]` in concurrent Id ranges;
+the progress lives in resource state (`pending`) and the watermark moves only once the window was read whole.
+Lookups: the whole list, merged, with the rows it no longer lists deleted (sources/snapshots.py).
+
+What the API does unexpectedly stays in the table: an `$expand` it refuses is dropped for the run (warned, the rest
+loaded); a record that cannot become a row is left out, and its table is reported failed with its window kept to be
+read again; any other failure fails the table alone, with what it read before loaded (sources/isolation.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import dlt
+import pendulum
+
+from sources.arrow_pages import ColumnTypes, to_arrow
+from sources.children import CLEARED_MARKER
+from sources.deletions import ChildTable, LoadedRows, ParentHints, Sweep
+from sources.http import ApiClient, BadRequestError, RunStop
+from sources.isolation import UnloadableRecord, settle_table_error
+from sources.report import SyncReport
+from sources.snapshots import snapshot_rows
+
+from . import settings
+from .columns import ColumnRegistry
+from .custom_fields import CustomFieldMapper
+from .entities import Entity
+from .lists import read_whole
+from .paging import KeysetReader, PageBudget, Query, row_id
+from .rows import NativeColumns, flatten, snake
+
+logger = logging.getLogger(__name__)
+SYSTEM = "Ploomes"
+# Hints of the table a resource writes, given the columns the run adds (custom fields, the sweep's flag).
+Hints = Callable[[dict[str, dict[str, Any]]], Any]
+
+
+@dataclass
+class Sync:
+    """What every table's reader shares during one run."""
+
+    client: ApiClient
+    report: SyncReport
+    page_size: int
+    start: pendulum.DateTime
+    ignore_watermark: bool
+    lookback: pendulum.Duration
+    window_end: pendulum.DateTime  # closed when the run started: rows updated during the sync are the next run's
+    max_ranges: int
+    min_pages_per_range: int
+    budget: PageBudget
+    max_pages: int | None
+    sweep: Sweep | None
+    column_types: ColumnTypes
+    warehouse: LoadedRows
+
+    @property
+    def stop(self) -> RunStop:
+        return self.report.stop
+
+    def in_flight_needed(self) -> int:
+        """Requests in flight that keep the shared rate limit busy: its rate times the API's latency so far."""
+        latency = self.client.stats.mean_latency_seconds
+        if latency is None:
+            return self.max_ranges
+        return max(1, math.ceil(latency / self.client.limiter.limit.interval_seconds))
+
+    def read_whole(self, table: str, path: str, *, expand: tuple[str, ...] = (), select: tuple[str, ...] = ()):
+        """Every row of a list (`ceil(rows / page_size)` requests), counted under `table`; a fallback is warned."""
+        whole = read_whole(
+            self.client.get_json, Query(path, expand=expand, select=select, page_size=self.page_size), self.stop
+        )
+        self.report.add_requests(table, whole.requests)
+        if whole.fallback:
+            self.report.warn(
+                table,
+                f"{table}: {path} refused or ignored an OData option ({whole.fallback}); read without it, "
+                f"{len(whole.rows):,} rows after removing repeated Ids",
+            )
+        return whole.rows
+
+
+def odata_time(moment: pendulum.DateTime) -> str:
+    return moment.in_timezone("UTC").format("YYYY-MM-DDTHH:mm:ss.SSS[Z]")
+
+
+def native_hints(entity: Entity) -> dict[str, dict[str, Any]]:
+    """Column hints of the entity's declared properties: every one has its column and type from the first load."""
+    hints: dict[str, dict[str, Any]] = {}
+    for name, data_type in entity.natives.items():
+        column = snake(name)
+        hints[column] = {"name": column, "data_type": data_type}
+        if column != "id":
+            hints[column]["nullable"] = True
+    return hints
+
+
+def lookup_items(entity: Entity, sync: Sync, hints: Hints, state: dict[str, Any]) -> Iterator[Any]:
+    """The whole list as it is now; nothing at all when it could not be read, so the warehouse keeps its rows."""
+    try:
+        records = sync.read_whole(entity.table, entity.path)
+        columns = NativeColumns(entity, ())
+        rows = [flatten(entity, record, None, columns, ())[0] for record in records]
+    except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
+        settle_table_error(entity.table, error, sync.report, SYSTEM)
+        return
+    items = snapshot_rows(rows, state, lambda: sync.warehouse.ids(entity.table, unmarked_only=False))
+    if items:
+        types = sync.column_types.table(entity.table, hints({})["columns"])
+        yield dlt.mark.with_hints(to_arrow(items, types), hints({}), create_table_variant=True)
+    sync.report.add_rows(entity.table, len(rows))
+
+
+class RecordsRead:
+    """One run of an incremental table: its window's pages, its children, its custom fields, its sweep."""
+
+    def __init__(
+        self,
+        entity: Entity,
+        sync: Sync,
+        registry: ColumnRegistry,
+        hints: Hints,
+        child_hints: dict[str, Any],
+        state: dict[str, Any],
+    ):
+        self._entity, self._sync, self._registry, self._state = entity, sync, registry, state
+        self._hints, self._child_hints = hints, child_hints
+        self._report = sync.report
+        self._mapper: CustomFieldMapper | None = None
+        self._fields_error: Exception | None = None
+        self._unloadable: list[UnloadableRecord] = []
+        self._expanded: tuple[str, ...] = ()
+        self._pages_read = 0
+        self._requests = 0
+
+    def items(self) -> Iterator[Any]:
+        entity, sync = self._entity, self._sync
+        query, progress = self._plan()
+        columns = NativeColumns(entity, self._mapper.owned_columns() if self._mapper else ())
+        batch = _Batch(entity.table, sync, self._child_hints, self._parent_hints)
+        try:
+            for page in self._pages(query, progress):
+                held = batch.add(*self._flatten_page(page, columns))
+                del page  # flattened, the decoded page is garbage, unless this name kept it while the next is read
+                if held >= settings.ROWS_PER_ITEM:
+                    yield from batch.items()
+            yield from batch.items()
+        except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
+            yield from batch.items()  # the pages read before the failure are in the progress saved
+            settle_table_error(entity.table, error, self._report, SYSTEM)
+            return
+        finally:
+            self._report.add_requests(entity.table, self._requests)
+            self._registry.settle(entity.table, self._mapper, columns.used())
+            self._warn_about(columns)
+        if self._unloadable or self._fields_error is not None:
+            self._fail_keeping_window()
+            return
+        if self._finish_window(progress):
+            children = [ChildTable(c.table, c.parent_key, self._child_hints[c.table]) for c in entity.children]
+            yield from self._sweep(children)
+
+    # --- the query ------------------------------------------------------------------------------------------------
+    def _plan(self) -> tuple[Query, dict[str, Any]]:
+        """This run's query (its window, what it expands) and the dict where its progress is kept."""
+        entity, sync, state = self._entity, self._sync, self._state
+        pending = None if sync.ignore_watermark else state.get("pending")
+        if pending is None:
+            watermark = None if sync.ignore_watermark else state.get("watermark")
+            start = pendulum.parse(watermark) - sync.lookback if watermark else sync.start
+            pending = state["pending"] = {
+                "start": odata_time(start),
+                "end": odata_time(sync.window_end),
+                "progress": {},
+            }
+        window = f"{entity.cursor} gt {pending['start']} and {entity.cursor} le {pending['end']}"
+        expand = tuple(entity.expand) + tuple(child.nav for child in entity.children)
+        if self._has_custom_fields():
+            expand = ("OtherProperties", *expand)
+        return Query(entity.path, filter=window, expand=expand, page_size=sync.page_size), pending["progress"]
+
+    def _has_custom_fields(self) -> bool:
+        """Whether to ask for OtherProperties: only where `/Fields` lists custom fields of the entity."""
+        entity = self._entity
+        if entity.fields_entity_id is None:
+            return False
+        try:
+            self._mapper = self._registry.mapper(entity.table, entity.fields_entity_id, native_hints(entity))
+        except Exception as error:  # noqa: BLE001 - the table's own columns still load; see _fail_keeping_window
+            self._fields_error = error
+            return False
+        return bool(self._registry.catalog.for_entity(entity.fields_entity_id))
+
+    def _pages(self, query: Query, progress: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        """The window's pages; an `$expand` the API refuses (400) before any page was read is dropped."""
+        try:
+            yield from self._counted_pages(query, progress)
+        except BadRequestError as error:
+            refused = self._refused_expands(query) if query.expand and not self._pages_read else ()
+            if not refused:
+                raise
+            self._warn_refused(refused, error)
+            yield from self._counted_pages(
+                replace(query, expand=tuple(e for e in query.expand if e not in refused)), progress
+            )
+
+    def _counted_pages(self, query: Query, progress: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
+        self._expanded = query.expand
+        sync = self._sync
+        reader = KeysetReader(
+            sync.client.get_json,
+            query,
+            progress,
+            sync.max_ranges,
+            min_pages_per_range=sync.min_pages_per_range,
+            in_flight_needed=sync.in_flight_needed,
+            budget=sync.budget,
+            run_stop=sync.stop,
+        )
+        try:
+            for page in reader.pages(sync.max_pages):
+                self._pages_read += 1
+                yield page
+        finally:
+            self._requests += reader.requests
+
+    def _refused_expands(self, query: Query) -> tuple[str, ...]:
+        """The navigations the endpoint refuses, one probe each (a one-row request expanding only that one)."""
+        refused = []
+        for navigation in query.expand:
+            self._requests += 1
+            try:
+                self._sync.client.get_json(query.path, {"$top": 1, "$select": "Id", "$expand": navigation})
+            except BadRequestError:
+                refused.append(navigation)
+        return tuple(refused)
+
+    def _warn_refused(self, refused: tuple[str, ...], error: BadRequestError) -> None:
+        entity = self._entity
+        lost = []
+        for navigation in refused:
+            if navigation == "OtherProperties":
+                fields = self._registry.catalog.for_entity(entity.fields_entity_id)
+                lost.append(f"its custom fields ({', '.join(sorted(f.name for f in fields))})")
+                self._mapper = None
+            else:
+                child = next((c.table for c in entity.children if c.nav == navigation), None)
+                lost.append(f"table {child}" if child else f"column {navigation.lower()}")
+        said = f' (API said: "{error.api_message}")' if error.api_message else ""
+        self._report.warn(
+            entity.table,
+            f"{entity.table}: the API refused $expand={','.join(refused)} on {entity.path}{said}; loaded without "
+            f"{' and '.join(lost)}",
+        )
+
+    # --- rows -------------------------------------------------------------------------------------------------------
+    def _flatten_page(self, page: list[dict[str, Any]], columns: NativeColumns) -> tuple[list, dict[str, list]]:
+        entity = self._entity
+        rows: list[dict[str, Any]] = []
+        children: dict[str, list[dict[str, Any]]] = {child.table: [] for child in entity.children}
+        for record in page:
+            try:
+                row, record_children = flatten(entity, record, self._mapper, columns, self._expanded)
+            except UnloadableRecord as problem:
+                self._unloadable.append(problem)
+                continue
+            rows.append(row)
+            for table, child_rows in record_children.items():
+                children[table].extend(child_rows)
+        return rows, children
+
+    def _parent_hints(self, extra: dict[str, dict[str, Any]] | None = None) -> Any:
+        return self._hints({**(self._mapper.column_hints() if self._mapper else {}), **(extra or {})})
+
+    def _warn_about(self, columns: NativeColumns) -> None:
+        table = self._entity.table
+        for key, column in columns.renamed.items():
+            self._report.warn(
+                table, f"{table}: the API sent a property {key}, whose column is a custom field's: loaded as {column}"
+            )
+        unknown = self._mapper.unknown if self._mapper else {}
+        if unknown:
+            keys = ", ".join(sorted(unknown)[:3]) + (" ..." if len(unknown) > 3 else "")
+            self._report.warn(
+                table,
+                f"{table}: {sum(unknown.values()):,} custom-field values of {len(unknown)} field(s) that /Fields does "
+                f"not list were not loaded (FieldKey {keys}); they load once /Fields lists them",
+            )
+
+    # --- the window -----------------------------------------------------------------------------------------------
+    def _fail_keeping_window(self) -> None:
+        """The rows that could be built are loaded; the window stays pending and is read whole again next run."""
+        table = self._entity.table
+        self._state["pending"]["progress"] = {}
+        if self._fields_error is not None:
+            what = f"its custom fields could not be read (GET /Fields failed: {self._fields_error})"
+            self._report.fail(
+                table,
+                f"{table}: {what}; its own columns were loaded and the next run reads these records again with "
+                "their custom fields.",
+            )
+            return
+        first, more = self._unloadable[0], len(self._unloadable) - 1
+        problem = f"{first.what} (and {more:,} more records)" if more else first.what
+        settle_table_error(table, UnloadableRecord(table, first.record_id, first.column, problem), self._report, SYSTEM)
+
+    def _finish_window(self, progress: dict[str, Any]) -> bool:
+        """Move the watermark when the window was read to its end (True); else the next checkpoint resumes it."""
+        ranges = progress.get("ranges")
+        if ranges is not None and all(r.get("done") for r in ranges):
+            self._state["watermark"] = self._state.pop("pending")["end"]
+            return True
+        self._report.mark_resumable(self._entity.table)
+        return False
+
+    def _sweep(self, children: list[ChildTable]) -> Iterator[Any]:
+        """Once per pipeline run, after the table's window is complete: mark rows whose record left Ploomes."""
+        entity, sync = self._entity, self._sync
+        if sync.sweep is None or not sync.report.claim_sweep(entity.table):
+            return
+
+        def listed() -> list[int]:
+            return [row_id(row, entity.path) for row in sync.read_whole(entity.table, entity.path, select=("Id",))]
+
+        try:
+            gone = sync.sweep.vanished(entity.table, listed)
+        except Exception as error:  # noqa: BLE001 - the rows stay as they are: nothing is marked without a listing
+            self._report.warn(entity.table, f"{entity.table}: deletions not swept: {error}")
+            return
+        parent_hints: ParentHints = self._parent_hints
+        yield from sync.sweep.items(entity.table, gone, parent_hints, children)
+        sync.report.add_deleted(entity.table, len(gone))
+
+
+class _Batch:
+    """A table's flattened rows and child rows, handed to dlt as Arrow tables a few thousand rows at a time."""
+
+    def __init__(self, table: str, sync: Sync, child_hints: dict[str, Any], parent_hints: Callable[[], Any]):
+        self._table, self._sync, self._child_hints, self._parent_hints = table, sync, child_hints, parent_hints
+        self._rows: list[dict[str, Any]] = []
+        self._children: dict[str, list[dict[str, Any]]] = {child: [] for child in child_hints}
+
+    def add(self, rows: list[dict[str, Any]], children: dict[str, list[dict[str, Any]]]) -> int:
+        """Adds a page; returns the rows held."""
+        self._rows.extend(rows)
+        for table, child_rows in children.items():
+            self._children[table].extend(child_rows)
+        return len(self._rows)
+
+    def items(self) -> Iterator[Any]:
+        """dlt items of what is held, and empties it."""
+        rows, self._rows = self._rows, []
+        if not rows:
+            return
+        types = self._sync.column_types
+        hints = self._parent_hints()
+        yield dlt.mark.with_hints(
+            to_arrow(rows, types.table(self._table, hints["columns"])), hints, create_table_variant=True
+        )
+        self._sync.report.add_rows(self._table, len(rows))
+        for table, child_rows in self._children.items():
+            hints_of_child, self._children[table] = self._child_hints[table], []
+            if not child_rows:
+                continue
+            child_types = types.table(table, hints_of_child["columns"])
+            yield dlt.mark.with_hints(to_arrow(child_rows, child_types), hints_of_child, create_table_variant=True)
+            self._sync.report.add_rows(table, sum(CLEARED_MARKER not in row for row in child_rows))
