@@ -69,9 +69,18 @@ def failure_line(table: str, error: Exception, system: str) -> str:
             f"{table}: {error} The record was not loaded and {table}'s cursor did not move. {retry}; if it keeps "
             f"failing, {system}'s API sends a shape this connector does not know: please report this line."
         )
+    if isinstance(error, ApiError) and error.status_code is not None and 400 <= error.status_code < 500:
+        return (
+            f"{table}: {_sentence(error.summary)} The API refused a request this connector makes for {table}. "
+            f"{retry}; if it keeps failing, please report this line."
+        )
     if isinstance(error, ApiError):
-        return f"{table}: {error} {retry}."
+        return f"{table}: {_sentence(str(error))} {retry}."
     return (
         f"{table}: {type(error).__name__}: {error} (unexpected; --debug shows the traceback). {retry}; if it keeps "
         "failing, please report this line."
     )
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(".") else text + "."

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
+from urllib.parse import unquote
 
 import httpx
 import orjson
@@ -151,7 +152,7 @@ class ApiClient:
             self.stop.check()
             attempt += 1
             request = self._http.build_request(method, path, params=params, json=json)
-            label = redact(f"{method} {request.url}")
+            label = redact(f"{method} {unquote(str(request.url))}")  # readable: `$filter=(Id gt 5)`, not %24
             self._require_same_origin(request.url)
             self._refuse_if_paused_beyond(label, self._retry.max_total_wait - waited)
             try:

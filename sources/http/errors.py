@@ -32,12 +32,21 @@ _FALLBACK_HINTS = {
 
 
 class ApiError(Exception):
-    """An API call failed; `api_message` is the API's own explanation when it gave one."""
+    """An API call failed; `api_message` is the API's own explanation when it gave one, `summary` the message without
+    its advice (for a caller that gives advice of its own)."""
 
-    def __init__(self, message: str, *, status_code: int | None = None, api_message: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        api_message: str | None = None,
+        summary: str | None = None,
+    ):
         super().__init__(_one_line(redact(message)))
         self.status_code = status_code
         self.api_message = redact(api_message) if api_message else None
+        self.summary = _one_line(redact(summary)) if summary else str(self)
 
 
 class BadRequestError(ApiError):
@@ -128,7 +137,8 @@ def error_for_status(label: str, response: httpx.Response, *, attempts: int, hin
         error_class, what, fix = ApiError, "the API refused the request", "Check {request}"
     details = [f"HTTP {status} {response.reason_phrase}".rstrip(), _attempts_note(attempts)]
     message = _compose(label, what, details, api_message, fix, hints)
-    return error_class(message, status_code=status, api_message=api_message)
+    summary = _compose(label, what, details, api_message, "", hints)
+    return error_class(message, status_code=status, api_message=api_message, summary=summary)
 
 
 def network_error(label: str, host: str, description: str, *, attempts: int, hints: Mapping[str, str]) -> NetworkError:
@@ -206,7 +216,8 @@ def _compose(
         details = [*details, f'API said: "{api_message}"']
     detail_text = ", ".join(d for d in details if d)
     settings = {key: setting_name(hints, key) for key in _FALLBACK_HINTS}
-    return f"{label}: {what} ({detail_text}). {fix.format(**settings)}."
+    advice = f" {fix.format(**settings)}." if fix else ""
+    return f"{label}: {what} ({detail_text}).{advice}"
 
 
 def _one_line(text: str) -> str:

@@ -24,6 +24,7 @@ from .client import build_client
 from .columns import ColumnRegistry
 from .custom_fields import FieldCatalog
 from .entities import ALL_TABLES, CUSTOM_FIELDS_TABLE, ENTITIES, Entity
+from .literals import LiteralStyle
 from .paging import PageBudget
 from .reader import RecordsRead, Sync, lookup_items, native_hints
 
@@ -88,6 +89,7 @@ def ploomes(
         sweep=Sweep(mode, warehouse) if sweep_deletions else None,
         column_types=ColumnTypes.of_schema(warehouse.schema),
         warehouse=warehouse,
+        literals=LiteralStyle(),
     )
     selected = _select(tables)
     catalog = FieldCatalog(lambda: sync.read_whole(CUSTOM_FIELDS_TABLE, "/Fields", expand=("Type",)))
@@ -116,6 +118,9 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry) -> Dl
     # Every table this resource writes is a table variant with its own hints: a variant copies the resource's
     # hints, so columns or references declared on the resource would leak into the child tables.
     columns = native_hints(entity)
+    inherited = {
+        column: columns[column] for child in entity.children for column in child.inherited if column in columns
+    }
     columns.update({snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)})
     if entity.incremental:
         columns.update(DELETED_AT_HINT)
@@ -127,7 +132,7 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry) -> Dl
             child.table,
             child.parent_key,
             {child.parent_key: entity.table, **child.references},
-            {**native_hints(child), **DELETED_AT_HINT},
+            {**native_hints(child), **inherited, **DELETED_AT_HINT},
             merge_hints,
         )
         for child in entity.children
@@ -176,6 +181,7 @@ def _custom_fields_resource(sync: Sync, registry: ColumnRegistry) -> DltResource
     def custom_fields() -> Iterator[list[dict[str, Any]]]:
         try:
             assigned = registry.assigned_columns()
+            learned = registry.learned_kinds()
             fields = registry.catalog.all()
         except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
             settle_table_error(CUSTOM_FIELDS_TABLE, error, sync.report, "Ploomes")
@@ -192,7 +198,7 @@ def _custom_fields_resource(sync: Sync, registry: ColumnRegistry) -> DltResource
                     "entity_id": field.entity_id,
                     "table_name": table,
                     "native_type": field.native_type,
-                    "kind": field.kind,
+                    "kind": learned.get(table, {}).get(field.key, field.kind),
                     "multiple": field.multiple,
                     "options_table_id": field.options_table_id,
                     "dynamic": field.dynamic,

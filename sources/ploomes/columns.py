@@ -74,6 +74,11 @@ class ColumnRegistry:
             if hint.get("data_type"):
                 types.setdefault(column, hint["data_type"])
 
+    def learned_kinds(self) -> dict[str, dict[str, str]]:
+        """table -> FieldKey -> the reference kind the field's values showed (after every table settled)."""
+        with self._lock:
+            return {table: dict(kinds) for table, kinds in dlt.current.source_state().get(KINDS_KEY, {}).items()}
+
     def assigned_columns(self) -> dict[str, dict[str, list[str]]]:
         """table -> FieldKey -> the columns its values are written to, once every table being read has settled."""
         for event in self._settled.values():

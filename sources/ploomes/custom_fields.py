@@ -66,6 +66,14 @@ def snake_ascii(name: str) -> str:
     return f"f_{snake}" if snake[0].isdigit() else snake
 
 
+def _integer(value: Any) -> int | None:
+    """An integer sent as a number or as text; None for anything else."""
+    try:
+        return None if value is None or isinstance(value, bool) else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def reference_kind(item: Mapping[str, Any]) -> str | None:
     """The reference kind an item's own values show (its `UserValueId` is set, say), if any."""
     return next((kind for kind, (id_key, _) in REFERENCE_KINDS.items() if item.get(id_key) is not None), None)
@@ -75,7 +83,7 @@ def reference_kind(item: Mapping[str, Any]) -> str | None:
 class CustomField:
     key: str
     name: str
-    entity_id: int
+    entity_id: int | None
     native_type: str
     kind: str  # "scalar" or one of REFERENCE_KINDS
     multiple: bool
@@ -87,22 +95,22 @@ class CustomField:
     def from_api(cls, item: Mapping[str, Any]) -> CustomField:
         field_type = item.get("Type") if isinstance(item.get("Type"), dict) else {}
         native_type = str(field_type.get("NativeType") or "String")
-        kind = "scalar"
-        if item.get("OptionsTableId") is not None or item.get("TypeId") == 7:
+        options_table_id = _integer(item.get("OptionsTableId"))
+        if options_table_id is not None or _integer(item.get("TypeId")) == 7:
             kind = "option"
         else:
             type_name = snake_ascii(str(field_type.get("Name") or ""))
             kind = next((k for word, k in _KIND_HINTS if word in type_name), "scalar")
         return cls(
-            key=item["Key"],
-            name=item.get("Name") or item["Key"],
-            entity_id=item["EntityId"],
+            key=str(item["Key"]),
+            name=str(item.get("Name") or item["Key"]),
+            entity_id=_integer(item["EntityId"]),
             native_type=native_type,
             kind=kind,
-            multiple=bool(item.get("Multiple")),
-            id=item.get("Id"),
-            options_table_id=item.get("OptionsTableId"),
-            dynamic=item.get("Dynamic") is not False,
+            multiple=item.get("Multiple") in (True, "true", "True"),
+            id=_integer(item.get("Id")),
+            options_table_id=options_table_id,
+            dynamic=item.get("Dynamic") not in (False, "false", "False"),
         )
 
     def columns(self, base: str) -> dict[str, str | None]:

@@ -4,7 +4,8 @@ The seed guide shows `$filter` on a few endpoints only; a lookup endpoint may an
 or `$count`, or ignore them and send the same page again. Keyset paging is tried first; when the endpoint refuses
 it or a page cannot be built on (`PagingRefused`), the list is read again without those options: `$top`/`$skip`
 pages deduplicated by `Id`, until a page brings no Id not seen before (an endpoint ignoring `$skip` too sends its
-first page again, which ends it), or with no option at all if even those are refused.
+first page again, which ends it, or fails the list when that page is exactly as long as asked for: rows past it
+cannot be read), or with no option at all if even those are refused.
 """
 
 from __future__ import annotations
@@ -60,4 +61,11 @@ def _without_options(get_json: Callable[[str, dict[str, Any]], Any], query: Quer
         for row in rows:
             by_id.setdefault(row_id(row, path), row)
         if len(by_id) == before:
+            # the same full page again: more rows may lie past what it lets us read (a page longer than asked for is
+            # an endpoint ignoring $top too, which sends all it has)
+            if len(rows) == query.page_size:
+                raise PagingRefused(
+                    f"GET {path}: the endpoint ignores $skip as well as $filter or $orderby, so it cannot be read "
+                    f"past the first {len(by_id)} rows"
+                )
             return list(by_id.values())

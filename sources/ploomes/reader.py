@@ -33,7 +33,8 @@ from .columns import ColumnRegistry
 from .custom_fields import CustomFieldMapper
 from .entities import Entity
 from .lists import read_whole
-from .paging import KeysetReader, PageBudget, Query, row_id
+from .literals import UTC, LiteralStyle, literal
+from .paging import KeysetReader, PageBudget, Query, page_rows, row_id
 from .rows import NativeColumns, flatten, snake
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ class Sync:
     sweep: Sweep | None
     column_types: ColumnTypes
     warehouse: LoadedRows
+    literals: LiteralStyle
 
     @property
     def stop(self) -> RunStop:
@@ -136,22 +138,39 @@ class RecordsRead:
         self._mapper: CustomFieldMapper | None = None
         self._fields_error: Exception | None = None
         self._unloadable: list[UnloadableRecord] = []
-        self._expanded: tuple[str, ...] = ()
+        self._expand: tuple[str, ...] = ()  # what the run asks to expand (less what the API refused)
+        self._expanded: tuple[str, ...] = ()  # what the pages being read expanded
+        self._refused: tuple[str, ...] = ()  # what the API refused to expand in this run
+        self._style: str | None = None  # how the window's date-times are written
         self._pages_read = 0
         self._requests = 0
 
     def items(self) -> Iterator[Any]:
         entity, sync = self._entity, self._sync
-        query, progress = self._plan()
+        self._expand = self._expands()
         columns = NativeColumns(entity, self._mapper.owned_columns() if self._mapper else ())
         batch = _Batch(entity.table, sync, self._child_hints, self._parent_hints)
+        finished = False
         try:
-            for page in self._pages(query, progress):
-                held = batch.add(*self._flatten_page(page, columns))
-                del page  # flattened, the decoded page is garbage, unless this name kept it while the next is read
-                if held >= settings.ROWS_PER_ITEM:
-                    yield from batch.items()
-            yield from batch.items()
+            self._style = self._literal_style()
+            while True:
+                query, progress, resumed = self._plan()
+                for page in self._pages(query, progress):
+                    if self._style is None:
+                        self._style = self._settle_literals(page)
+                    held = batch.add(*self._flatten_page(page, columns))
+                    del page  # flattened, the decoded page is garbage, unless this name kept it while the next is read
+                    if held >= settings.ROWS_PER_ITEM:
+                        yield from batch.items()
+                yield from batch.items()
+                if self._unloadable or self._fields_error is not None or not _complete(progress):
+                    break
+                self._finish_window()
+                finished = True
+                # A window left by an earlier run is done: this run's own window follows, so that the table is
+                # as fresh as the others when the run ends.
+                if not resumed:
+                    break
         except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
             yield from batch.items()  # the pages read before the failure are in the progress saved
             settle_table_error(entity.table, error, self._report, SYSTEM)
@@ -162,29 +181,61 @@ class RecordsRead:
             self._warn_about(columns)
         if self._unloadable or self._fields_error is not None:
             self._fail_keeping_window()
-            return
-        if self._finish_window(progress):
+        elif not finished:
+            self._report.mark_resumable(entity.table)
+        else:
             children = [ChildTable(c.table, c.parent_key, self._child_hints[c.table]) for c in entity.children]
             yield from self._sweep(children)
 
     # --- the query ------------------------------------------------------------------------------------------------
-    def _plan(self) -> tuple[Query, dict[str, Any]]:
-        """This run's query (its window, what it expands) and the dict where its progress is kept."""
+    def _expands(self) -> tuple[str, ...]:
+        """What the run asks to expand: OtherProperties only where `/Fields` lists custom fields of the entity."""
+        entity = self._entity
+        expand = tuple(entity.expand) + tuple(child.nav for child in entity.children)
+        return ("OtherProperties", *expand) if self._has_custom_fields() else expand
+
+    def _plan(self) -> tuple[Query, dict[str, Any], bool]:
+        """The window to read (the one an earlier run left unfinished, or this run's), where its progress is kept,
+        and whether it was left by an earlier run."""
         entity, sync, state = self._entity, self._sync, self._state
         pending = None if sync.ignore_watermark else state.get("pending")
+        resumed = pending is not None and pending["end"] != odata_time(sync.window_end)
         if pending is None:
             watermark = None if sync.ignore_watermark else state.get("watermark")
             start = pendulum.parse(watermark) - sync.lookback if watermark else sync.start
+            incomplete = None if sync.ignore_watermark else state.get("incomplete_since")
+            if incomplete is not None:  # records read without an $expand are read again, now that it may work
+                start = min(start, pendulum.parse(incomplete))
             pending = state["pending"] = {
                 "start": odata_time(start),
                 "end": odata_time(sync.window_end),
                 "progress": {},
             }
-        window = f"{entity.cursor} gt {pending['start']} and {entity.cursor} le {pending['end']}"
-        expand = tuple(entity.expand) + tuple(child.nav for child in entity.children)
-        if self._has_custom_fields():
-            expand = ("OtherProperties", *expand)
-        return Query(entity.path, filter=window, expand=expand, page_size=sync.page_size), pending["progress"]
+        if self._refused:
+            pending["incomplete"] = True
+        start, end = (literal(pendulum.parse(pending[bound]), self._style or UTC) for bound in ("start", "end"))
+        window = f"{entity.cursor} gt {start} and {entity.cursor} le {end}"
+        query = Query(entity.path, filter=window, expand=self._expand, page_size=sync.page_size)
+        return query, pending["progress"], resumed
+
+    def _literal_style(self) -> str | None:
+        """How to write the window's date-times (sources/ploomes/literals.py); None while nobody could tell yet.
+
+        A table with a watermark relies on its window now: when no earlier run decided, it decides first, with one
+        record it asks for."""
+        sync, entity = self._sync, self._entity
+        style = sync.literals.known()
+        if style is None and self._state.get("watermark") is not None:
+            self._requests += 1
+            probe = sync.client.get_json(entity.path, {"$select": f"Id,{entity.cursor}", "$top": 1})
+            style = self._settle_literals(page_rows(probe, entity.path))
+        return style
+
+    def _settle_literals(self, rows: list[dict[str, Any]]) -> str | None:
+        entity = self._entity
+        style, requests = self._sync.literals.settle(self._sync.client.get_json, entity.path, entity.cursor, rows)
+        self._requests += requests
+        return style
 
     def _has_custom_fields(self) -> bool:
         """Whether to ask for OtherProperties: only where `/Fields` lists custom fields of the entity."""
@@ -232,7 +283,13 @@ class RecordsRead:
             self._requests += reader.requests
 
     def _refused_expands(self, query: Query) -> tuple[str, ...]:
-        """The navigations the endpoint refuses, one probe each (a one-row request expanding only that one)."""
+        """The navigations the endpoint refuses, one probe each (a one-row request expanding only that one); none
+        when it refuses a request that expands nothing too: its 400 is about something else."""
+        self._requests += 1
+        try:
+            self._sync.client.get_json(query.path, {"$top": 1, "$select": "Id"})
+        except BadRequestError:
+            return ()
         refused = []
         for navigation in query.expand:
             self._requests += 1
@@ -253,6 +310,8 @@ class RecordsRead:
             else:
                 child = next((c.table for c in entity.children if c.nav == navigation), None)
                 lost.append(f"table {child}" if child else f"column {navigation.lower()}")
+        self._refused = refused
+        self._state["pending"]["incomplete"] = True
         said = f' (API said: "{error.api_message}")' if error.api_message else ""
         self._report.warn(
             entity.table,
@@ -311,14 +370,16 @@ class RecordsRead:
         problem = f"{first.what} (and {more:,} more records)" if more else first.what
         settle_table_error(table, UnloadableRecord(table, first.record_id, first.column, problem), self._report, SYSTEM)
 
-    def _finish_window(self, progress: dict[str, Any]) -> bool:
-        """Move the watermark when the window was read to its end (True); else the next checkpoint resumes it."""
-        ranges = progress.get("ranges")
-        if ranges is not None and all(r.get("done") for r in ranges):
-            self._state["watermark"] = self._state.pop("pending")["end"]
-            return True
-        self._report.mark_resumable(self._entity.table)
-        return False
+    def _finish_window(self) -> None:
+        """The window was read to its end: the watermark moves to its end."""
+        state = self._state
+        window = state.pop("pending")
+        state["watermark"] = window["end"]
+        # a window read without an $expand leaves its records incomplete until a window from there is read whole
+        if window.get("incomplete"):
+            state["incomplete_since"] = min(state.get("incomplete_since", window["start"]), window["start"])
+        elif window["start"] <= state.get("incomplete_since", window["start"]):
+            state.pop("incomplete_since", None)
 
     def _sweep(self, children: list[ChildTable]) -> Iterator[Any]:
         """Once per pipeline run, after the table's window is complete: mark rows whose record left Ploomes."""
@@ -337,6 +398,11 @@ class RecordsRead:
         parent_hints: ParentHints = self._parent_hints
         yield from sync.sweep.items(entity.table, gone, parent_hints, children)
         sync.report.add_deleted(entity.table, len(gone))
+
+
+def _complete(progress: dict[str, Any]) -> bool:
+    ranges = progress.get("ranges")
+    return ranges is not None and all(r.get("done") for r in ranges)
 
 
 class _Batch:

@@ -58,6 +58,18 @@ def assert_same_rows(
                 assert got == want, f"{table}.{column} id={record['Id']}: {got!r} != {want!r}"
 
 
+def assert_same_content(records: list[dict[str, Any]], rows: list[dict[str, Any]], table: str) -> None:
+    """The same rows, each matched by every scalar API property but `Id`: as a multiset of value tuples."""
+    names = sorted({key for record in records for key, value in record.items() if key != "Id"} - {"OtherProperties"})
+
+    def values(source: dict[str, Any], column_of) -> tuple:
+        return tuple(repr(_normal(source.get(column_of(name)))) for name in names)
+
+    want = sorted(values(record, lambda name: name) for record in records)
+    got = sorted(values(row, snake) for row in rows)
+    assert got == want, f"{table}: rows differ in content ({len(got)} rows, expected {len(want)})"
+
+
 def as_json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
@@ -125,17 +137,29 @@ def _child_records(child, parents: list[dict]) -> list[dict]:
     return records
 
 
-def assert_ploomes_matches(warehouse, sim, deleted: Mapping[str, set[int]] | None = None) -> None:
+def assert_ploomes_matches(
+    warehouse,
+    sim,
+    deleted: Mapping[str, set[int]] | None = None,
+    *,
+    skip: frozenset[str] = frozenset(),
+    natives_only: frozenset[str] = frozenset(),
+    children_by_content: bool = False,
+) -> None:
     """Every Ploomes table equals the simulator's data, row by row and value by value: entity tables (native and
     custom-field columns), their child tables and custom_fields. `deleted` (table -> ids) names rows of records
-    deleted in the API, which stay until a deletion sweep removes them; they are left out."""
+    deleted in the API, which stay until a deletion sweep removes them; they are left out. Tables in `skip` are not
+    compared, those in `natives_only` without their custom fields; `children_by_content` matches child rows by their
+    parent and values, not by `id` (for items the API sends without one)."""
     with warehouse.reading():
-        _assert_ploomes_matches(warehouse, sim, deleted or {})
+        _assert_ploomes_matches(warehouse, sim, deleted or {}, skip, natives_only, children_by_content)
 
 
-def _assert_ploomes_matches(warehouse, sim, deleted: Mapping[str, set[int]]) -> None:
+def _assert_ploomes_matches(warehouse, sim, deleted, skip, natives_only, children_by_content) -> None:
     tables = warehouse.tables()
     for entity in ENTITIES:
+        if entity.table in skip:
+            continue
         records = list(sim.records(entity.path))
         if not records:
             assert entity.table not in tables or warehouse.count(entity.table) == 0, entity.table
@@ -143,7 +167,7 @@ def _assert_ploomes_matches(warehouse, sim, deleted: Mapping[str, set[int]]) -> 
         assert entity.table in tables, f"{entity.table} missing"
         rows = warehouse.rows(entity.table)
         assert_same_rows(records, rows, entity.table, set(entity.expands), deleted.get(entity.table, set()))
-        if entity.fields_entity_id is not None:
+        if entity.fields_entity_id is not None and entity.table not in natives_only:
             rows_by_id = {row["id"]: row for row in rows}
             assert_custom_values(warehouse, sim, entity.table, entity.fields_entity_id, records, rows_by_id)
         for child in entity.children:
@@ -151,7 +175,10 @@ def _assert_ploomes_matches(warehouse, sim, deleted: Mapping[str, set[int]]) -> 
             child_rows = warehouse.rows(child.table) if child.table in tables else []
             gone = deleted.get(entity.table, set())
             child_rows = [row for row in child_rows if row[child.parent_key] not in gone]
-            assert_same_rows(children, child_rows, child.table, set())
+            if children_by_content:
+                assert_same_content(children, child_rows, child.table)
+            else:
+                assert_same_rows(children, child_rows, child.table, set())
     fields = list(sim.fields())
     field_rows = warehouse.rows("custom_fields")
     assert sorted(row["id"] for row in field_rows) == sorted(f["Id"] for f in fields), "custom_fields: ids differ"

@@ -30,8 +30,11 @@ from tests.integration.compare import assert_hivestr_matches, assert_ploomes_mat
 from tests.integration.conftest import FAST, TEST_KEY
 from tests.integration.warehouse import Warehouse
 
-HOLD_LOAD = Path(__file__).parent / "hold_load"  # its sitecustomize stops a subprocess in the middle of a load
+# Its sitecustomize holds a subprocess in the middle of a load, injects failures, and lists threads left at exit.
+HOOKS = Path(__file__).parent / "subprocess_hooks"
 KILL_TIMEOUT = 60  # seconds a subprocess may take to reach the point where it is killed
+# How long a run may take to end once it failed or was signalled: seconds, never minutes, and never a hang.
+END_DEADLINE = 30
 
 
 @dataclass
@@ -67,10 +70,12 @@ class Harness:
             assert_hivestr_matches(self.warehouse, self.sim, self.deleted)
 
     # --- the pipeline script as a user runs it, in a subprocess --------------------------------------------------
-    def script(self, *, hold_load: bool = False) -> subprocess.Popen:
-        env = {**os.environ, **self._script_env()}
+    def script(self, *, hold_load: bool = False, inject: str | None = None) -> subprocess.Popen:
+        env = {**os.environ, **self._script_env(), "THREADS_AT_EXIT": str(self.threads_at_exit)}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HOOKS), env.get("PYTHONPATH")]))
+        if inject:
+            env["INJECT_FAILURE"] = inject
         if hold_load:
-            env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HOLD_LOAD), env.get("PYTHONPATH")]))
             env["HOLD_LOAD_MARKER"] = str(self.load_marker)
             # One job at a time, so the hold finds no other job between its commit in the destination and its
             # "completed" mark in the package: a kill there makes dlt run the job again, which on Postgres
@@ -90,6 +95,26 @@ class Harness:
     @property
     def load_marker(self) -> Path:
         return self.tmp_path / "load-held"
+
+    @property
+    def threads_at_exit(self) -> Path:
+        return self.tmp_path / "threads-at-exit.txt"
+
+    def ended(self, process: subprocess.Popen, code: int) -> str:
+        """Waits for the script to end (within END_DEADLINE), checks its exit code and that it left no thread
+        waiting; returns its output."""
+        try:
+            process.wait(timeout=END_DEADLINE)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            output = self.script_log.read_text()
+            raise AssertionError(f"the run did not end within {END_DEADLINE} s:\n{output}") from None
+        output = self.script_log.read_text()
+        assert process.returncode == code, output
+        left = self.threads_at_exit.read_text() if self.threads_at_exit.exists() else "(no record: exit skipped)"
+        assert "/sources/" not in left, f"threads of the connector still waiting at exit:\n{left}"
+        return output
 
     def _script_env(self) -> dict[str, str]:
         # DLT_DATA_DIR puts the pipeline in tmp_path/pipelines, where the in-process runs keep it too
@@ -291,6 +316,59 @@ def killed_in_extract_then_in_load(h: Harness) -> bool:
     return False
 
 
+def failing_in(step: str) -> Callable[[Harness], bool]:
+    """A failure in dlt's normalize or load step ends the script promptly with one line and exit code 1."""
+
+    def disturb(h: Harness) -> bool:
+        h.use_script_dataset()
+        output = h.ended(h.script(inject=step), 1)
+        assert f"error: RuntimeError: injected failure in the {step} step" in output, output
+        return False
+
+    return disturb
+
+
+def refused_mid_run(status: int, path: str, code: int, said: str) -> Callable[[Harness], bool]:
+    """One endpoint answers `status` while every table is being read, in the range readers' threads: a 401 stops the
+    whole run (the credentials), a 400 only its table; either way the script ends promptly."""
+
+    def disturb(h: Harness) -> bool:
+        h.use_script_dataset()
+        h.sim.latency.settings = LatencySettings(per_request=0.01)
+        h.sim.faults.inject("server_error", count=None, status=status, path=path)
+        try:
+            output = h.ended(h.script(), code)
+        finally:
+            h.sim.faults.clear()
+            h.sim.latency.settings = LatencySettings()
+        errors = [line for line in output.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1 and said in errors[0], output
+        return False
+
+    return disturb
+
+
+def signalled(signum: int) -> Callable[[Harness], bool]:
+    """SIGTERM or Ctrl-C while the script reads: it stops asking, loads what it read, exits 128 + the signal."""
+
+    def disturb(h: Harness) -> bool:
+        h.use_script_dataset()
+        h.sim.latency.settings = LatencySettings(per_request=0.02)
+        process = h.script()
+        try:
+            wait_until(lambda: h.sim.request_log.count() >= 12 or process.poll() is not None)
+            process.send_signal(signum)
+            output = h.ended(process, 128 + signum)
+        finally:
+            h.sim.latency.settings = LatencySettings()
+        assert f"{signal.Signals(signum).name}: stopping" in output, output
+        loads = h.warehouse.query(f"select count(*) as n from {h.warehouse.dataset}._dlt_loads where status = 0")
+        assert loads[0]["n"] >= 1, "nothing read before the signal was loaded"
+        return False
+
+    return disturb
+
+
 def wait_until(condition: Callable[[], bool]) -> None:
     deadline = time.monotonic() + KILL_TIMEOUT
     while not condition():
@@ -357,6 +435,12 @@ SCENARIOS = [
     invalid_past_retries("ploomes", "/Deals", "deals"),
     Scenario("changes-during-sync", "ploomes", changes_during_sync(change_ploomes), BOTH),
     Scenario("sigkill-in-extract-then-in-load", "ploomes", killed_in_extract_then_in_load, BOTH),
+    Scenario("401-in-a-reader-thread", "ploomes", refused_mid_run(401, "/Deals*", 1, "credentials were not accepted")),
+    Scenario("400-in-a-reader-thread", "ploomes", refused_mid_run(400, "/Orders", 1, "error: orders: ")),
+    Scenario("failure-in-normalize", "ploomes", failing_in("normalize"), BOTH),
+    Scenario("failure-in-load", "ploomes", failing_in("load"), BOTH),
+    Scenario("sigterm-in-extract", "ploomes", signalled(signal.SIGTERM), BOTH),
+    Scenario("sigint-in-extract", "ploomes", signalled(signal.SIGINT)),
     *retried_faults("hivestr"),
     Scenario("token-expires-mid-run", "hivestr", token_expiring_mid_run, sim_config={"token_ttl_seconds": 1.0}),
     Scenario("429-no-reset-header-stops", "hivestr", rate_limited_without_retry_after),

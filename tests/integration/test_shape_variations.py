@@ -1,0 +1,134 @@
+"""The real APIs will not answer exactly as our simulators do: each plausible difference is a named shape variation
+(simulators/*/shapes.py), and one test runs the pipeline against each.
+
+With the variation on, the run must end within a deadline, leave no reader thread behind, load every table it does
+not touch exactly as the simulator holds it, and either load the touched table too or report it failed in one clear
+line (exit 1). Then records change, the variation is switched off, and the next run must converge exactly.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import pytest
+
+from pipelines import ploomes_pipeline
+from tests.integration.compare import assert_ploomes_matches
+from tests.integration.conftest import ploomes_settings, run_options
+
+# A safety net against a hang, not a speed check: a run here takes a few seconds.
+DEADLINE_SECONDS = 60
+# Small pages, so that every table of a few hundred rows is read in several pages and paging itself is exercised.
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Variation:
+    shape: str
+    fails: str | None = None  # the table it must fail, with one `error:` line naming it and the exit code 1
+    natives_only: frozenset[str] = frozenset()  # tables loaded without their custom fields while it is on
+    children_by_content: bool = False  # child rows come without ids: matched by their values
+    warns: str | None = None  # a text the summary's warnings must carry
+    columns: dict[str, set[str]] = field(default_factory=dict)  # columns the variation adds, which must exist
+
+    def __str__(self) -> str:
+        return self.shape
+
+
+PLOOMES = [
+    Variation("phones_without_id", children_by_content=True),
+    Variation("products_refuse_expand", natives_only=frozenset({"products"}), warns="refused $expand=OtherProperties"),
+    Variation("field_type_without_name"),
+    Variation("nulls_omitted"),
+    Variation("no_count"),
+    Variation("numbers_as_text"),
+    Variation("null_lists"),
+    Variation(
+        "extra_properties",
+        columns={"contacts": {"external_code", "attachments", "origin"}, "contact_phones": {"label"}},
+    ),
+    Variation("unknown_native_type"),
+    Variation("unlisted_field_keys", warns="that /Fields does not list"),
+    Variation("lookups_refuse_options", warns="refused or ignored an OData option"),
+    Variation("lookups_ignore_options", warns="refused or ignored an OData option"),
+    Variation("tasks_ignore_filter", fails="tasks"),
+    Variation("tasks_ignore_orderby", fails="tasks"),
+]
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    errors: list[str]
+    output: str
+
+
+def run_script(run_id: str, warehouse, tmp_path, sim, capsys) -> Outcome:
+    """`pipelines/ploomes_pipeline.py`'s run(), in process, as the script runs it; its exit code and output."""
+    capsys.readouterr()
+    options = run_options(warehouse, tmp_path / "pipelines", extra={**ploomes_settings(sim), "page_size": PAGE_SIZE})
+    started = time.monotonic()
+    exit_code = ploomes_pipeline.run(options)
+    elapsed = time.monotonic() - started
+    captured = capsys.readouterr()
+    assert elapsed < DEADLINE_SECONDS, f"{run_id}: the run took {elapsed:.0f} s"
+    assert_no_reader_left()
+    errors = [line for line in captured.err.splitlines() if line.startswith("error: ")]
+    return Outcome(exit_code, errors, captured.out + captured.err)
+
+
+def assert_no_reader_left() -> None:
+    deadline = time.monotonic() + 2
+    while (left := [t.name for t in threading.enumerate() if t.name.startswith("ploomes-range")]) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    assert not left, f"reader threads still alive after the run: {left}"
+
+
+def change_records(sim) -> None:
+    """A few records of the tables the variations touch change between the runs (not their names: other records
+    show those in custom-field `_val` columns, which keep the name they were read with until they change)."""
+    for endpoint, changes in (
+        ("Contacts", {"Note": "Contato alterado entre as cargas"}),
+        ("Tasks", {"Title": "Tarefa alterada entre as cargas"}),
+        ("Products", {"Code": "ALTERADO-01"}),
+    ):
+        for record in list(sim.records(endpoint))[:2]:
+            sim.update(endpoint, record["Id"], changes)
+
+
+@pytest.mark.parametrize("variation", PLOOMES, ids=str)
+def test_ploomes_survives_the_variation_and_converges_once_it_is_gone(
+    variation: Variation, ploomes_sim, warehouse, tmp_path, capsys
+):
+    sim = ploomes_sim
+    sim.shapes.set([variation.shape])
+    outcome = run_script("with the variation", warehouse, tmp_path, sim, capsys)
+
+    if variation.fails:
+        assert outcome.exit_code == 1, outcome.output
+        assert len(outcome.errors) == 1, outcome.errors
+        assert outcome.errors[0].startswith(f"error: {variation.fails}: "), outcome.errors
+        assert f"the next run retries {variation.fails}" in outcome.errors[0]
+    else:
+        assert outcome.exit_code == 0 and not outcome.errors, outcome.output
+    if variation.warns:
+        assert variation.warns in outcome.output, outcome.output
+    for table, columns in variation.columns.items():
+        assert columns <= set(warehouse.columns(table)), f"{table}: {sorted(warehouse.columns(table))}"
+    assert_ploomes_matches(
+        warehouse,
+        sim,
+        skip=frozenset({variation.fails} if variation.fails else ()),
+        natives_only=variation.natives_only,
+        children_by_content=variation.children_by_content,
+    )
+
+    change_records(sim)
+    sim.shapes.set([])
+    outcome = run_script("after the variation", warehouse, tmp_path, sim, capsys)
+    assert outcome.exit_code == 0 and not outcome.errors, outcome.output
+    assert_ploomes_matches(warehouse, sim, children_by_content=variation.children_by_content)
