@@ -53,6 +53,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--data-end", type=_instant, default=None, help="end of the generated history (default: today 00:00 UTC)"
     )
+    variants = parser.add_argument_group("real-API variants (the docs leave these open; all off by default)")
+    variants.add_argument(
+        "--parent-updated-at-ignores-children",
+        action="store_true",
+        help="a note, schedule, proposal item or task changed leaves its owner's updated_at as it was",
+    )
     return parser.parse_args(argv)
 
 
@@ -66,6 +72,7 @@ def config_from_args(args: argparse.Namespace) -> HivestrConfig:
         rate_window_seconds=args.rate_window,
         token_ttl_seconds=args.token_ttl,
         data_end=args.data_end,
+        parent_updated_at_ignores_children=args.parent_updated_at_ignores_children,
     )
 
 

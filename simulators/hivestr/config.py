@@ -32,3 +32,6 @@ class HivestrConfig(SimulatorConfig):
     data_end: datetime | None = None
     # Epoch seconds of "now": token expiry, the hourly budget, updated_at of changes, overdue and due-soon tasks.
     clock: Callable[[], float] = time.time
+    # Ways the real API may differ from what its docs imply, for a client to prove it copes; all off by default.
+    # A change to a child (note, media schedule, proposal item, task) leaves its owner's updated_at as it was.
+    parent_updated_at_ignores_children: bool = False
