@@ -7,7 +7,8 @@ which tables (so `dlt pipeline hivestr schema --format mermaid` draws the graph)
 
 The list endpoints have no updated-since filter: every run pages each list in full, which is cheap (100 rows per
 request). What costs is the one request per parent that reads its children, so those are made only for parents
-that are new or changed since the last run.
+that are new or changed since the last run. A change to a child need not change its parent's list row, though (each
+child below says why), so every parent's children are also read again within `children_max_age_days` (refresh.py).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ ENTITIES: tuple[Entity, ...] = (
             decimals=("latitude", "longitude", "discount_percentage", "negotiation_margin_percentage"),
             timestamps=_CREATED_UPDATED,
         ),
+        # A schedule changed need not move its item's updated_at.
         child=Child(
             "inventory_media_schedules",
             "inventory_id",
@@ -118,6 +120,7 @@ ENTITIES: tuple[Entity, ...] = (
         detail="/public/clients/{id}",
         params={"status": "all"},
         columns=column_types(timestamps=_CREATED_UPDATED),
+        # A note added, edited or deleted need not move its client's updated_at (none of the docs' examples says).
         child=Child(
             "client_notes",
             "client_id",
@@ -141,6 +144,7 @@ ENTITIES: tuple[Entity, ...] = (
             dates=("campaign_start_date", "campaign_end_date"),
         ),
         references={"client_id": "clients"},
+        # The list row shows the totals only: items replaced at the same totals, or an item's notes, leave it as it was.
         child=Child(
             "proposal_items",
             "proposal_id",
@@ -171,6 +175,7 @@ ENTITIES: tuple[Entity, ...] = (
         },
         columns=column_types(money=("estimated_value",), timestamps=(*_CREATED_UPDATED, "tasks_next_due_at")),
         references={"client_id": "clients"},
+        # tasks_summary counts the tasks and their due dates: a task renamed or reassigned leaves it as it was.
         child=Child(
             "pipeline_deal_tasks",
             "deal_id",

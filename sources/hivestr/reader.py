@@ -6,7 +6,10 @@ State (dlt resource state of the table's resource, committed with the rows it de
   resume_page   present while a listing is unfinished (budget spent, checkpoint reached): the next run starts there
   due_dates     {parent id: [hash of the list row without its clock-driven summary fields, pending children's due
                 dates]}, for children with a `due_summary` (due.py), recorded with the fingerprint
-Ids a listing that covered every page did not return are forgotten, so the map only holds live parents.
+  children_read_at, children_share_to
+                when each parent's children were last read, and how far the re-reads of unchanged parents' children
+                have got (refresh.py), recorded with the fingerprint
+Ids a listing that covered every page did not return are forgotten, so the maps only hold live parents.
 """
 
 from __future__ import annotations
@@ -20,12 +23,20 @@ import dlt
 
 from sources.children import CLEARED_MARKER, child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, ChildTable, Sweep
-from sources.http import ApiClient, InvalidResponseError, NotFoundError, PermissionDeniedError, RateLimitExhausted
+from sources.http import (
+    ApiClient,
+    Clock,
+    InvalidResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitExhausted,
+)
 from sources.report import SyncReport
 
 from .due import explained_by_time, pending_due_dates, without_clock
 from .entities import Child, Entity, Row
 from .paging import GetJson, read_pages, response_data
+from .refresh import ChildrenRefresh
 from .rows import child_rows, fingerprint, flatten
 
 logger = logging.getLogger(__name__)
@@ -39,6 +50,8 @@ class Run:
     report: SyncReport
     page_size: int
     max_details: int  # parents whose children one table reads before it stops for a checkpoint; 0: no limit
+    clock: Clock
+    children_max_age_seconds: float  # unchanged parents' children are read again at this age (refresh.py); 0: never
     sweep: Sweep | None = None  # marks rows of parents that a complete listing no longer returns
 
     def get_json_for(self, table: str) -> GetJson:
@@ -60,6 +73,7 @@ class _Batch:
     children: list[Row] = field(default_factory=list)
     done: dict[str, str] = field(default_factory=dict)  # id -> fingerprint of parents emitted with all children
     due: dict[str, list[Any]] = field(default_factory=dict)  # id -> its `due_dates` entry, recorded with `done`
+    requested: dict[str, bool] = field(default_factory=dict)  # id -> whether a request read its children
 
 
 class ParentTableReader:
@@ -72,6 +86,7 @@ class ParentTableReader:
         self._state = state
         self._known: dict[str, str] = state.setdefault("fingerprints", {})
         self._due: dict[str, list[Any]] = state.setdefault("due_dates", {}) if entity.child.due_summary else {}
+        self._refresh = ChildrenRefresh(state, run.children_max_age_seconds, run.clock.now().timestamp())
         self._list_json = run.get_json_for(entity.table)
         self._child_json = run.get_json_for(self._child.table)
         # Both tables get their hints as table variants: plain with_hints would rename the resource's own table,
@@ -101,12 +116,15 @@ class ParentTableReader:
                     parent_id = str(record["id"])
                     listed.add(parent_id)
                     current = fingerprint(record, self._entity.change_marker)
-                    if self._known.get(parent_id) == current:
-                        continue
-                    if self._only_the_clock_moved(parent_id, record):
-                        batch.rows.append(flatten(record, self._entity.nested))
-                        batch.done[parent_id] = current
-                        continue
+                    if parent_id not in self._refresh.due:
+                        if self._known.get(parent_id) == current:
+                            if self._child.needs_request(record):
+                                self._refresh.seen_unchanged(parent_id)
+                            continue
+                        if self._only_the_clock_moved(parent_id, record):
+                            batch.rows.append(flatten(record, self._entity.nested))
+                            batch.done[parent_id] = current
+                            continue
                     if self._run.max_details and self._details >= self._run.max_details:
                         yield from self._emit(batch)
                         self._state["resume_page"] = page
@@ -127,7 +145,7 @@ class ParentTableReader:
             return
         self._state.pop("resume_page", None)
         if first_page == 1:
-            for known in (self._known, self._due):
+            for known in (self._known, self._due, self._refresh.read_at):
                 for gone in set(known) - listed:
                     del known[gone]
             yield from self._sweep(listed)
@@ -199,6 +217,7 @@ class ParentTableReader:
         if items is not None:
             batch.children.extend(child_rows(child, record["id"], items))
             batch.done[parent_id] = current
+            batch.requested[parent_id] = child.needs_request(record)
             if child.due_summary:
                 stable = _clock_free_fingerprint(record, child.due_summary)
                 batch.due[parent_id] = [stable, pending_due_dates(items)]
@@ -227,7 +246,8 @@ class ParentTableReader:
             report.add_rows(self._child.table, real_children)
         self._known.update(batch.done)
         self._due.update(batch.due)
-        batch.rows, batch.children, batch.done, batch.due = [], [], {}, {}
+        self._refresh.record(batch.requested)
+        batch.rows, batch.children, batch.done, batch.due, batch.requested = [], [], {}, {}, {}
 
 
 def _clock_free_fingerprint(record: Row, summary: str) -> str:

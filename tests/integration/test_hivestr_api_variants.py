@@ -1,0 +1,114 @@
+"""The Hivestr reader against API behaviours its docs leave open, each a simulator switch (HivestrConfig): whatever
+the switch, the warehouse ends equal to the simulator, within a deadline, or the one table that cannot be read
+fails with one clear line while the run still ends."""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from sources.http import ManualClock
+from tests.integration.compare import assert_hivestr_matches
+
+DEADLINE_SECONDS = 120  # a safety net against a listing that never ends, not a speed check
+DAY = 86400.0
+
+
+@pytest.fixture
+def destination() -> str:
+    return "duckdb"  # what is tested happens before the load: one destination is enough
+
+
+def within(run: Callable[..., Any], **kwargs: Any) -> Any:
+    """run(**kwargs), failing the test if it has not returned after DEADLINE_SECONDS."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = run(**kwargs)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(DEADLINE_SECONDS)
+    assert not thread.is_alive(), f"the run had not ended after {DEADLINE_SECONDS} s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+# --- a change to a child does not move its parent ----------------------------------------------------------------
+# parent table -> (the simulator's entity of its parents, a request that reads one parent's children)
+CHILD_READS = {
+    "clients": ("clients", re.compile(r"/api/v1/public/clients/([^/]+)/notes")),
+    "inventory": ("inventory", re.compile(r"/api/v1/public/inventory/(?!list$)([^/]+)")),
+    "proposals": ("proposals", re.compile(r"/api/v1/public/proposals/([^/]+)")),
+    "pipeline_deals": ("deals", re.compile(r"/api/v1/public/pipeline/deals/([^/]+)/tasks")),
+}
+
+
+def parents_with_children_requests(sim) -> dict[str, set[str]]:
+    """Per parent table, the ids of the parents whose children take a request (only TV and radio have schedules)."""
+    return {
+        table: {r["id"] for r in sim.records(entity) if entity != "inventory" or r["media_type"] in ("TV", "RADIO")}
+        for table, (entity, _) in CHILD_READS.items()
+    }
+
+
+def children_read(sim) -> dict[str, set[str]]:
+    """Per parent table, the parents whose children the requests logged since the last clear read."""
+    paths = [entry.path for entry in sim.request_log.entries(status=200)]
+    return {
+        table: {match[1] for match in map(pattern.fullmatch, paths) if match}
+        for table, (_, pattern) in CHILD_READS.items()
+    }
+
+
+def change_children_only(sim) -> None:
+    """A note added, one edited, one deleted, a schedule renamed, a task renamed, a proposal item's note changed."""
+    notes = list(sim.records("notes"))
+    client = next(c["id"] for c in sim.records("clients") if c["id"] not in {n["client_id"] for n in notes})
+    sim.insert("notes", {"client_id": client, "content": "Pediu retorno", "note_type": "follow_up"})
+    sim.update("notes", notes[0]["id"], {"content": "Conteúdo revisto"})
+    sim.delete("notes", notes[-1]["id"])
+    schedule = next(iter(sim.records("media_schedules")))
+    sim.update("media_schedules", schedule["id"], {"program_name": "Jornal da Tarde"})
+    task = next(iter(sim.records("tasks")))
+    sim.update("tasks", task["id"], {"title": "Retornar ligação"})
+    item = next(iter(sim.records("proposal_items")))
+    sim.update("proposal_items", item["id"], {"notes": "Entrega em duas fases"})
+
+
+@pytest.mark.parametrize("hivestr_config", [{"scale": 60, "parent_updated_at_ignores_children": True}])
+def test_children_changed_behind_their_parents_are_read_within_the_max_age_spread_over_the_runs(
+    run_hivestr, hivestr_sim, warehouse
+):
+    clock = ManualClock(datetime.now(timezone.utc))
+    within(run_hivestr, source={"clock": clock})
+    parents = parents_with_children_requests(hivestr_sim)
+    listed_before = {entity: list(hivestr_sim.records(entity)) for entity, _ in CHILD_READS.values()}
+    change_children_only(hivestr_sim)
+    # the precondition: no parent's row shows the changes
+    assert {entity: list(hivestr_sim.records(entity)) for entity in listed_before} == listed_before
+
+    every, max_age = 2, 7  # a run every 2 days, children at most 7 days old
+    reread: dict[str, set[str]] = {table: set() for table in parents}
+    for run in range(1, 5):
+        clock.advance(every * DAY)
+        hivestr_sim.request_log.clear()
+        within(run_hivestr, source={"clock": clock, "children_max_age_days": max_age})
+        for table, read in children_read(hivestr_sim).items():
+            # the share of the period that 2 days are, in every run: never the whole table at once
+            share = len(parents[table]) * every / max_age
+            assert len(read) == math.floor(share * run) - math.floor(share * (run - 1)), (table, run)
+            reread[table] |= read
+
+    assert reread == parents  # 8 days: every parent's children read again
+    assert_hivestr_matches(warehouse, hivestr_sim)
