@@ -57,7 +57,7 @@ class HivestrSimulator:
             extra_routes=admin_routes(self),
         )
         self.app = SimulatorMiddleware(
-            build_api(lambda: self.dataset, self.tokens),
+            build_api(lambda: self.dataset, self.tokens, config),
             authenticate=self.tokens.authenticate,
             render_error=render_error,
             limiter=self.limiter,
