@@ -72,6 +72,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=LISTS,
         help="this list ignores `page` and always answers the first page (repeatable)",
     )
+    variants.add_argument(
+        "--lists-recently-changed-first",
+        action="store_true",
+        help="lists show the most recently changed rows first, so every change reorders them",
+    )
     return parser.parse_args(argv)
 
 
@@ -90,6 +95,7 @@ def config_from_args(args: argparse.Namespace) -> HivestrConfig:
         limit_cap=args.limit_cap,
         hide_lost_deals=args.hide_lost_deals,
         lists_ignoring_page=tuple(args.list_ignoring_page),
+        lists_recently_changed_first=args.lists_recently_changed_first,
     )
 
 

@@ -41,6 +41,9 @@ class HivestrConfig(SimulatorConfig):
     hide_lost_deals: bool = False  # the deals list leaves out cards in Perdido unless `pipeline_stage` asks for them
     # Lists that ignore `page` and always answer the first page: inventory, clients, notes, proposals, deals, tasks.
     lists_ignoring_page: tuple[str, ...] = ()
+    # Lists show the most recently changed rows first (updated_at, else created_at, descending), so every change
+    # reorders them: a listing resumed at page N between two changes skips the rows that moved to earlier pages.
+    lists_recently_changed_first: bool = False
 
     def __post_init__(self) -> None:
         if self.limit_cap is not None and self.limit_cap < 1:

@@ -9,7 +9,7 @@ a client that does not pass it misses rows):
 - notes: note_type defaults to `note`, the type a note gets when created without one.
 - proposals: status hides `rejected` (archived like inactive clients and inventory).
 Deals have no status filter, so nothing is hidden there (unless `hide_lost_deals`: see deal_rows). Lists are in
-creation order (created_at, then row).
+creation order (created_at, then row), unless `lists_recently_changed_first`.
 """
 
 from __future__ import annotations
@@ -63,6 +63,12 @@ def page_of(rows: np.ndarray, params: Params, max_limit: int = MAX_LIMIT) -> tup
     start = (page - 1) * limit
     pagination = {"page": page, "limit": limit, "total": len(rows), "total_pages": math.ceil(len(rows) / limit)}
     return rows[start : start + limit].tolist(), pagination
+
+
+def recently_changed_first(table: Table, rows: np.ndarray) -> np.ndarray:
+    """`rows` newest first by updated_at (created_at where there is none), the later-made row first on a tie."""
+    stamps = table.column("updated_at" if table.spec.dated else "created_at")[rows]
+    return rows[np.lexsort((-rows, -stamps))]
 
 
 def _choice(params: Params, name: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:

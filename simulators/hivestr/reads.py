@@ -1,5 +1,6 @@
 """The GET endpoints: lists in `{"success", "data", "pagination"}` pages, details in `{"success", "data"}`; how lists
-page where the docs leave it open is the config's (omit_pagination, limit_cap, lists_ignoring_page).
+page where the docs leave it open is the config's (omit_pagination, limit_cap, lists_ignoring_page,
+lists_recently_changed_first).
 
 Handlers are sync on purpose: Starlette runs them in its thread pool, so rendering a page never blocks the event
 loop; the dataset's lock makes each response a consistent snapshot.
@@ -52,9 +53,11 @@ def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig) -> list[B
     """`dataset` is called per request: a reset swaps the dataset under a running app. `config` says how lists
     answer where the docs leave it open (its real-API variants)."""
 
-    def page(request: Request, listing: str, rows: np.ndarray, render: Callable[[int], Any]) -> Response:
-        """The requested page of `rows` (the listing's rows in creation order), rendered; hold the dataset's lock."""
+    def page(request: Request, ds: Dataset, listing: str, rows: np.ndarray, render: Callable[[int], Any]) -> Response:
+        """The requested page of `rows` (rows of table `listing`, in creation order), rendered; hold `ds.lock`."""
         params: Mapping[str, str] = request.query_params
+        if config.lists_recently_changed_first:
+            rows = queries.recently_changed_first(ds.tables[listing], rows)
         if listing in config.lists_ignoring_page:
             params = {name: value for name, value in params.items() if name != "page"}
         page_rows, pagination = queries.page_of(rows, params, config.limit_cap or queries.MAX_LIMIT)
@@ -67,7 +70,7 @@ def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig) -> list[B
         def endpoint(request: Request) -> Response:
             ds = dataset()
             with ds.lock:
-                return page(request, name, rows_of(ds, request.query_params), partial(render, ds))
+                return page(request, ds, name, rows_of(ds, request.query_params), partial(render, ds))
 
         return endpoint
 
@@ -85,13 +88,13 @@ def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig) -> list[B
         with ds.lock:
             client_row = found(ds.tables["clients"], request.path_params["id"])
             rows = queries.note_rows(ds, client_row, request.query_params)
-            return page(request, "notes", rows, partial(views.note, ds))
+            return page(request, ds, "notes", rows, partial(views.note, ds))
 
     def list_deals(request: Request) -> Response:
         ds = dataset()
         with ds.lock:
             rows = queries.deal_rows(ds, request.query_params, hide_lost=config.hide_lost_deals)
-            return page(request, "deals", rows, partial(views.deal, ds, now=ds.now()))
+            return page(request, ds, "deals", rows, partial(views.deal, ds, now=ds.now()))
 
     def get_deal(request: Request) -> Response:
         ds = dataset()
@@ -103,7 +106,7 @@ def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig) -> list[B
         ds = dataset()
         with ds.lock:
             deal_row = found(ds.tables["deals"], request.path_params["id"])
-            return page(request, "tasks", ds.tables["tasks"].children(deal_row), partial(views.task, ds))
+            return page(request, ds, "tasks", ds.tables["tasks"].children(deal_row), partial(views.task, ds))
 
     def reminders(request: Request) -> Response:
         ds = dataset()

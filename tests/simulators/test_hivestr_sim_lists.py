@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from simulators.hivestr import HivestrSimulator
-from tests.simulators.test_hivestr_sim_tokens import Hivestr, make_sim
+from tests.simulators.test_hivestr_sim_tokens import FakeClock, Hivestr, make_sim
 
 
 @pytest.fixture(scope="module")
@@ -219,3 +219,19 @@ def test_switched_on_a_list_ignoring_page_answers_its_first_page_whatever_is_ask
     assert variant.data("/public/proposals", status="all", page=2, limit=40) != variant.data(
         "/public/proposals", status="all", page=1, limit=40
     )  # the other lists page as documented
+
+
+def test_switched_on_lists_show_the_most_recently_changed_first_so_a_change_reorders_them():
+    clock = FakeClock()
+    api = Hivestr(make_sim(clock, lists_recently_changed_first=True))
+    before = api.all_rows("/public/clients", status="all")
+    stamps = [c["updated_at"] for c in before]
+    assert stamps == sorted(stamps, reverse=True) and len(before) == 200
+    clock.now += 60
+    last = before[-1]["id"]
+    api.sim.update("clients", last, {"name": "Cliente movido"})
+    after = api.data("/public/clients", status="all", page=1, limit=100)
+    assert after[0]["id"] == last and [c["id"] for c in after[1:]] == [c["id"] for c in before[:99]]
+    notes = api.all_rows(f"/public/clients/{before[0]['id']}/notes", note_type="all")  # no updated_at: created_at
+    assert len(notes) > 1 and [n["created_at"] for n in notes] == sorted((n["created_at"] for n in notes), reverse=True)
+    api.close()
