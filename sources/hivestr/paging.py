@@ -27,14 +27,13 @@ def response_rows(body: Any, path: str) -> list[Row]:
     return rows
 
 
-def read_pages(
-    get_json: GetJson, path: str, params: Mapping[str, Any], page_size: int, first_page: int = 1
-) -> Iterator[tuple[int, list[Row]]]:
-    """(page number, rows) until the last page: `pagination.total_pages` when given, else a short or empty page.
+def read_pages(get_json: GetJson, path: str, params: Mapping[str, Any], page_size: int) -> Iterator[list[Row]]:
+    """The rows of each page from the first to the last: `pagination.total_pages` when given, else a short or empty
+    page.
 
     An endpoint that ignores `page` would send its first page forever; a page repeating the previous one ends it.
     """
-    page = first_page
+    page = 1
     previous_ids: list[Any] | None = None
     while True:
         body = get_json(path, {**params, "page": page, "limit": page_size})
@@ -43,7 +42,7 @@ def read_pages(
         if rows and ids == previous_ids:
             return
         if rows:
-            yield page, rows
+            yield rows
         if _is_last_page(body, page, rows, page_size):
             return
         previous_ids = ids

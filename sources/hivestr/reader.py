@@ -2,8 +2,8 @@
 
 State (dlt resource state of the table's resource, committed with the rows it describes):
   fingerprints  {parent id: updated_at, or "sha256:<hash>" of the list row}, recorded only once the parent's row and
-                its complete set of children were emitted, so an interrupted run redoes exactly the unfinished parents
-  resume_page   present while a listing is unfinished (budget spent, checkpoint reached): the next run starts there
+                its complete set of children were emitted, so an interrupted run, which lists from page 1 again,
+                redoes exactly the unfinished parents
   due_dates     {parent id: [hash of the list row without its clock-driven summary fields, pending children's due
                 dates]}, for children with a `due_summary` (due.py), recorded with the fingerprint
   children_read_at, children_share_to
@@ -103,15 +103,13 @@ class ParentTableReader:
 
     def items(self) -> Iterator[Any]:
         table = self._entity.table
-        first_page = self._state.get("resume_page", 1)
-        resume_page = first_page
+        # Every run lists from page 1, an interrupted one too: the order may change between runs, so a page N read
+        # again may hold rows that were on earlier pages. The parents already done cost their list row only.
+        self._state.pop("resume_page", None)  # where versions that resumed at a page kept it
         listed: set[str] = set()
         batch = _Batch()
         try:
-            for page, records in read_pages(
-                self._list_json, self._entity.path, self._entity.params, self._run.page_size, first_page
-            ):
-                resume_page = page
+            for records in read_pages(self._list_json, self._entity.path, self._entity.params, self._run.page_size):
                 for record in records:
                     parent_id = str(record["id"])
                     listed.add(parent_id)
@@ -127,15 +125,12 @@ class ParentTableReader:
                             continue
                     if self._run.max_details and self._details >= self._run.max_details:
                         yield from self._emit(batch)
-                        self._state["resume_page"] = page
                         self._run.report.mark_resumable(table)
                         return
                     self._add(batch, record, parent_id, current)
                 yield from self._emit(batch)
-                resume_page = page + 1
         except RateLimitExhausted as exhausted:
             yield from self._emit(batch)
-            self._state["resume_page"] = resume_page
             self._run.report.stop_for_budget(table, exhausted.resume_at)
             logger.warning("Hivestr table %s stopped: %s", table, exhausted)
             return
@@ -143,12 +138,10 @@ class ParentTableReader:
             logger.warning("Skipping Hivestr table %s: %s", table, error)
             self._run.report.skip(table, str(error))
             return
-        self._state.pop("resume_page", None)
-        if first_page == 1:
-            for known in (self._known, self._due, self._refresh.read_at):
-                for gone in set(known) - listed:
-                    del known[gone]
-            yield from self._sweep(listed)
+        for known in (self._known, self._due, self._refresh.read_at):
+            for gone in set(known) - listed:
+                del known[gone]
+        yield from self._sweep(listed)
 
     def _parent_hints_with(self, extra: dict[str, Any]) -> Any:
         entity = self._entity
@@ -228,7 +221,7 @@ class ParentTableReader:
         path = child.path.format(id=record["id"])
         if child.paged:
             pages = read_pages(self._child_json, path, child.params, self._run.page_size)
-            return record, [item for _, items in pages for item in items]
+            return record, [item for items in pages for item in items]
         detail = response_data(self._child_json(path, child.params), path)
         if not isinstance(detail, dict):
             raise InvalidResponseError(f"GET {path}: expected `data` to be an object, got {type(detail).__name__}")

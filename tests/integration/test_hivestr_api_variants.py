@@ -13,8 +13,12 @@ from typing import Any
 
 import pytest
 
+from pipelines.common import make_pipeline
+from sources.deletions import LoadedRows
+from sources.hivestr import hivestr
 from sources.http import ManualClock
 from tests.integration.compare import assert_hivestr_matches
+from tests.integration.conftest import hivestr_settings, run_options
 
 DEADLINE_SECONDS = 120  # a safety net against a listing that never ends, not a speed check
 DAY = 86400.0
@@ -111,4 +115,24 @@ def test_children_changed_behind_their_parents_are_read_within_the_max_age_sprea
             reread[table] |= read
 
     assert reread == parents  # 8 days: every parent's children read again
+    assert_hivestr_matches(warehouse, hivestr_sim)
+
+
+# --- the list order changes between runs ---------------------------------------------------------------------------
+@pytest.mark.parametrize("hivestr_config", [{"lists_recently_changed_first": True}])
+def test_a_listing_interrupted_then_reordered_loses_no_row(run_hivestr, hivestr_sim, warehouse, tmp_path):
+    pipeline = make_pipeline("hivestr", run_options(warehouse, tmp_path / "pipelines"))
+    clients = [c["id"] for c in hivestr_sim.records("clients")]
+    # a checkpoint within page 2 of 2: the notes of 110 clients of 120 read, the table stops there
+    source = hivestr(
+        tables=["clients"], max_details_per_run=110, warehouse=LoadedRows(pipeline), **hivestr_settings(hivestr_sim)
+    )
+    within(pipeline.run, data=source)
+    unfinished = set(clients) - {row["id"] for row in warehouse.rows("clients")}
+    assert len(clients) == 120 and len(unfinished) == 10
+    for client_id in unfinished:  # changed meanwhile: they move to the front of the list, onto page 1
+        hivestr_sim.update("clients", client_id, {"position": "Diretora"})
+
+    within(run_hivestr)
+
     assert_hivestr_matches(warehouse, hivestr_sim)

@@ -15,7 +15,7 @@ from sources.hivestr.rows import fingerprint, flatten
 NOW = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
 
 
-def pages_of(responses: list[dict]) -> tuple[list[tuple[int, list[str]]], list[dict]]:
+def pages_of(responses: list[dict]) -> tuple[list[list[str]], list[dict]]:
     """Run read_pages over canned bodies; returns what it yielded and the params it sent."""
     sent: list[dict] = []
 
@@ -23,7 +23,7 @@ def pages_of(responses: list[dict]) -> tuple[list[tuple[int, list[str]]], list[d
         sent.append(dict(params))
         return responses[min(len(sent), len(responses)) - 1]
 
-    got = [(page, [row["id"] for row in rows]) for page, rows in read_pages(get_json, "/x", {"status": "all"}, 3)]
+    got = [[row["id"] for row in rows] for rows in read_pages(get_json, "/x", {"status": "all"}, 3)]
     return got, sent
 
 
@@ -37,24 +37,24 @@ def test_paging_follows_total_pages_even_past_a_short_page():
         {"data": rows("c"), "pagination": {"total_pages": 2}},
     ]
     got, sent = pages_of(bodies)
-    assert got == [(1, ["a", "b"]), (2, ["c"])]
+    assert got == [["a", "b"], ["c"]]
     assert sent == [{"status": "all", "page": 1, "limit": 3}, {"status": "all", "page": 2, "limit": 3}]
 
 
 def test_paging_without_pagination_stops_on_a_short_or_empty_page():
-    assert pages_of([{"data": rows("a", "b", "c")}, {"data": rows("d")}])[0] == [(1, ["a", "b", "c"]), (2, ["d"])]
+    assert pages_of([{"data": rows("a", "b", "c")}, {"data": rows("d")}])[0] == [["a", "b", "c"], ["d"]]
     got, sent = pages_of([{"data": rows("a", "b", "c")}, {"data": []}])
-    assert got == [(1, ["a", "b", "c"])] and len(sent) == 2
+    assert got == [["a", "b", "c"]] and len(sent) == 2
 
 
 def test_paging_judges_shortness_by_the_limit_the_server_says_it_used():
     capped = [{"data": rows("a", "b"), "pagination": {"limit": 2}}, {"data": rows("c"), "pagination": {"limit": 2}}]
-    assert pages_of(capped)[0] == [(1, ["a", "b"]), (2, ["c"])]
+    assert pages_of(capped)[0] == [["a", "b"], ["c"]]
 
 
 def test_an_endpoint_that_ignores_page_is_read_once_not_forever():
     got, sent = pages_of([{"data": rows("a", "b", "c")}])  # the same full page, whatever page is asked
-    assert got == [(1, ["a", "b", "c"])] and len(sent) == 2
+    assert got == [["a", "b", "c"]] and len(sent) == 2
 
 
 def test_fingerprint_is_updated_at_else_a_stable_content_hash():
