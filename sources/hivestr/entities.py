@@ -43,6 +43,16 @@ def _is_broadcast(item: Row) -> bool:
     return item.get("media_type") in ("TV", "RADIO")
 
 
+def _unannounced(_record: Row) -> int | None:
+    return None
+
+
+def _tasks_total(deal: Row) -> int | None:
+    summary = deal.get("tasks_summary")
+    total = summary.get("total") if isinstance(summary, dict) else None
+    return total if isinstance(total, int) else None
+
+
 @dataclass(frozen=True)
 class Child:
     """Rows read with one request (or one paged list) per parent, replaced as a set whenever the parent changes."""
@@ -53,6 +63,9 @@ class Child:
     items: str | None = None  # the list inside the detail object; None when the endpoint returns (pages of) rows
     params: Mapping[str, str] = field(default_factory=dict)
     needs_request: Callable[[Row], bool] = _always  # parents for which it is False have no children: no request
+    # How many children the parent row says it has (None: it does not say). A paged child list ends once it returned
+    # that many, which is how a list that does not page at all (no `pagination`, `page` ignored) is read whole.
+    announced_count: Callable[[Row], int | None] = _unannounced
     parent_from_detail: bool = False  # the detail is a fuller copy of the list row: store it as the parent row
     nested: Nested = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -180,6 +193,7 @@ ENTITIES: tuple[Entity, ...] = (
             "pipeline_deal_tasks",
             "deal_id",
             "/public/pipeline/deals/{id}/tasks",
+            announced_count=_tasks_total,  # the docs document no paging for this list
             due_summary="tasks_summary",
             columns=column_types(timestamps=("due_at", *_CREATED_UPDATED)),
         ),

@@ -220,7 +220,7 @@ class ParentTableReader:
         child = self._child
         path = child.path.format(id=record["id"])
         if child.paged:
-            pages = read_pages(self._child_json, path, child.params, self._run.page_size)
+            pages = read_pages(self._child_json, path, child.params, self._run.page_size, child.announced_count(record))
             return record, [item for items in pages for item in items]
         detail = response_data(self._child_json(path, child.params), path)
         if not isinstance(detail, dict):

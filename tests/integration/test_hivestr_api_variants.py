@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from pipelines import hivestr_pipeline
 from pipelines.common import make_pipeline
 from sources.deletions import LoadedRows
 from sources.hivestr import hivestr
@@ -136,3 +137,49 @@ def test_a_listing_interrupted_then_reordered_loses_no_row(run_hivestr, hivestr_
     within(run_hivestr)
 
     assert_hivestr_matches(warehouse, hivestr_sim)
+
+
+# --- lists that page otherwise than documented ----------------------------------------------------------------------
+LIST_PATHS = {
+    "inventory": "/api/v1/public/inventory/list",
+    "clients": "/api/v1/public/clients",
+    "proposals": "/api/v1/public/proposals",
+    "deals": "/api/v1/public/pipeline/deals",
+}
+
+
+@pytest.mark.parametrize(
+    "hivestr_config",
+    [{"omit_pagination": True}, {"limit_cap": 40}, {"limit_cap": 40, "omit_pagination": True}],
+    ids=["no-pagination", "limit-capped-at-40", "limit-capped-at-40-no-pagination"],
+)
+def test_lists_capped_below_100_rows_or_without_pagination_lose_no_row(
+    run_hivestr, hivestr_sim, warehouse, hivestr_config
+):
+    within(run_hivestr)
+
+    assert_hivestr_matches(warehouse, hivestr_sim)
+    served = hivestr_config.get("limit_cap", 100)
+    for entity, path in LIST_PATHS.items():
+        pages = math.ceil(len(list(hivestr_sim.records(entity))) / served)
+        # without `pagination`, a list ends with an empty page: one request more
+        expected = pages + 1 if hivestr_config.get("omit_pagination") else max(pages, 1)
+        assert hivestr_sim.request_log.count(path=path) == expected, entity
+
+
+@pytest.mark.parametrize("hivestr_config", [{"lists_ignoring_page": ("clients",)}])
+def test_a_list_ignoring_page_fails_with_one_line_naming_it_and_the_run_ends(
+    hivestr_sim, tmp_path, monkeypatch, capsys
+):
+    assert len(list(hivestr_sim.records("clients"))) > 100  # the precondition: more than one page
+    monkeypatch.setenv("SOURCES__HIVESTR__API_KEY", hivestr_sim.api_key)
+    monkeypatch.setenv("SOURCES__HIVESTR__API_SECRET", hivestr_sim.api_secret)
+    monkeypatch.setenv("SOURCES__HIVESTR__BASE_URL", hivestr_sim.base_url)
+    monkeypatch.setenv("DLT_DATA_DIR", str(tmp_path))  # keep the pipeline out of ~/.dlt
+
+    code = within(hivestr_pipeline.main, argv=["--duckdb-path", str(tmp_path / "w.duckdb")])
+
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert code == 1
+    assert len(errors) == 1 and "GET /public/clients: page 2 repeats rows of earlier pages" in errors[0]
+    assert hivestr_sim.request_log.count(path="/api/v1/public/clients") == 2  # no loop: the first repeat stops it
