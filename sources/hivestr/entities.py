@@ -94,7 +94,13 @@ class Entity:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     references: dict[str, str] = field(default_factory=dict)
     child: Child | None = None
-    detail: str | None = None  # one record, with `{id}`: a 404 there confirms a record missing from the list is gone
+    # One record, with `{id}`: a 404 there confirms a record missing from the list is gone; a record found there is
+    # alive but hidden from the list, and the detail is its row (sources/hivestr/README.md, Deletions).
+    detail: str | None = None
+    detail_only: tuple[str, ...] = ()  # fields only the detail carries: left out of a row read from it
+    # Rows the list hides by default that no `all` value asks for: {filter: values}. Each value that no row of the
+    # complete list holds is listed on its own: the list hid them, or there are none (a request to know).
+    listed_apart: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # A short list read in one request and mirrored as is: rows no longer listed are deleted.
     snapshot: bool = False
 
@@ -111,6 +117,7 @@ ENTITIES: tuple[Entity, ...] = (
         "inventory",
         "/public/inventory/list",
         detail="/public/inventory/{id}",
+        detail_only=("media_schedules",),
         params={"media_type": "all", "is_active": "all"},
         columns=column_types(
             money=("base_price", "unit_price", "discounted_price"),
@@ -131,6 +138,7 @@ ENTITIES: tuple[Entity, ...] = (
         "clients",
         "/public/clients",
         detail="/public/clients/{id}",
+        detail_only=("proposals", "proposal_stats"),
         params={"status": "all"},
         columns=column_types(timestamps=_CREATED_UPDATED),
         # A note added, edited or deleted need not move its client's updated_at (none of the docs' examples says).
@@ -147,6 +155,7 @@ ENTITIES: tuple[Entity, ...] = (
         "proposals",
         "/public/proposals",
         detail="/public/proposals/{id}",
+        detail_only=("proposal_items",),
         params={"status": "all"},
         change_marker=None,  # list rows carry no updated_at
         nested=_CLIENT,
@@ -174,6 +183,9 @@ ENTITIES: tuple[Entity, ...] = (
         "pipeline_deals",
         "/public/pipeline/deals",
         detail="/public/pipeline/deals/{id}",
+        # The docs give no `all` for the deals list, and describe Ganho and Perdido as closed (out of the pipeline's
+        # active value): a board of open deals would leave them out.
+        listed_apart={"pipeline_stage": ("Ganho", "Perdido")},
         # tasks_summary changes when a task is added, completed or moved, whether or not updated_at moves
         change_marker=None,
         nested={

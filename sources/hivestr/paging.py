@@ -14,7 +14,7 @@ from typing import Any
 
 from sources.http import InvalidResponseError
 
-from .entities import Row
+from .entities import Entity, Row
 
 GetJson = Callable[[str, Mapping[str, Any]], Any]
 
@@ -32,6 +32,25 @@ def response_rows(body: Any, path: str) -> list[Row]:
     if not isinstance(rows, list):
         raise InvalidResponseError(f"GET {path}: expected `data` to be a list, got {type(rows).__name__}")
     return rows
+
+
+def response_record(body: Any, path: str) -> Row:
+    record = response_data(body, path)
+    if not isinstance(record, dict):
+        raise InvalidResponseError(f"GET {path}: expected `data` to be an object, got {type(record).__name__}")
+    return record
+
+
+def listing_pages(get_json: GetJson, entity: Entity, page_size: int) -> Iterator[list[Row]]:
+    """The pages of the entity's list, then of each of its `listed_apart` values that no row of the list holds."""
+    shown = set()
+    for rows in read_pages(get_json, entity.path, entity.params, page_size):
+        shown.update((name, row.get(name)) for row in rows for name in entity.listed_apart)
+        yield rows
+    for name, values in entity.listed_apart.items():
+        for value in values:
+            if (name, value) not in shown:
+                yield from read_pages(get_json, entity.path, {**entity.params, name: value}, page_size)
 
 
 def read_pages(

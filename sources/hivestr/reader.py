@@ -23,19 +23,12 @@ import dlt
 
 from sources.children import CLEARED_MARKER, child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, ChildTable, Sweep
-from sources.http import (
-    ApiClient,
-    Clock,
-    InvalidResponseError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitExhausted,
-)
+from sources.http import ApiClient, Clock, NotFoundError, PermissionDeniedError, RateLimitExhausted
 from sources.report import SyncReport
 
 from .due import explained_by_time, pending_due_dates, without_clock
 from .entities import Child, Entity, Row
-from .paging import GetJson, read_pages, response_data
+from .paging import GetJson, listing_pages, read_pages, response_record
 from .refresh import ChildrenRefresh
 from .rows import child_rows, fingerprint, flatten
 
@@ -109,25 +102,16 @@ class ParentTableReader:
         listed: set[str] = set()
         batch = _Batch()
         try:
-            for records in read_pages(self._list_json, self._entity.path, self._entity.params, self._run.page_size):
+            for records in listing_pages(self._list_json, self._entity, self._run.page_size):
                 for record in records:
                     parent_id = str(record["id"])
+                    if parent_id in listed:  # listed apart too: the list's default did not hide it after all
+                        continue
                     listed.add(parent_id)
-                    current = fingerprint(record, self._entity.change_marker)
-                    if parent_id not in self._refresh.due:
-                        if self._known.get(parent_id) == current:
-                            if self._child.needs_request(record):
-                                self._refresh.seen_unchanged(parent_id)
-                            continue
-                        if self._only_the_clock_moved(parent_id, record):
-                            batch.rows.append(flatten(record, self._entity.nested))
-                            batch.done[parent_id] = current
-                            continue
-                    if self._run.max_details and self._details >= self._run.max_details:
+                    if not self._take(batch, record, parent_id):
                         yield from self._emit(batch)
                         self._run.report.mark_resumable(table)
                         return
-                    self._add(batch, record, parent_id, current)
                 yield from self._emit(batch)
         except RateLimitExhausted as exhausted:
             yield from self._emit(batch)
@@ -138,21 +122,41 @@ class ParentTableReader:
             logger.warning("Skipping Hivestr table %s: %s", table, error)
             self._run.report.skip(table, str(error))
             return
+        yield from self._sweep(listed, batch)
         for known in (self._known, self._due, self._refresh.read_at):
             for gone in set(known) - listed:
                 del known[gone]
-        yield from self._sweep(listed)
+
+    def _take(self, batch: _Batch, record: Row, parent_id: str) -> bool:
+        """Add the parent to the batch, reading its children, if it is new, changed or due for a re-read; False,
+        leaving it out, when the table has read as many parents' children as a checkpoint allows."""
+        current = fingerprint(record, self._entity.change_marker)
+        if parent_id not in self._refresh.due:
+            if self._known.get(parent_id) == current:
+                if self._child.needs_request(record):
+                    self._refresh.seen_unchanged(parent_id)
+                return True
+            if self._only_the_clock_moved(parent_id, record):
+                batch.rows.append(flatten(record, self._entity.nested))
+                batch.done[parent_id] = current
+                return True
+        if self._run.max_details and self._details >= self._run.max_details:
+            return False
+        self._add(batch, record, parent_id, current)
+        return True
 
     def _parent_hints_with(self, extra: dict[str, Any]) -> Any:
         entity = self._entity
         columns = {**entity.columns, **DELETED_AT_HINT, **extra}
         return dlt.mark.make_hints(table_name=entity.table, columns=columns, references=references(entity.references))
 
-    def _sweep(self, listed: set[str]) -> Iterator[Any]:
-        """After a listing that covered every page: rows of parents it lacks, once each confirmed gone (404).
+    def _sweep(self, listed: set[str], batch: _Batch) -> Iterator[Any]:
+        """After a complete listing, the parents the warehouse holds that it lacks, each asked for at its own endpoint
+        (one request): a 404 confirms it is gone, and its rows are marked (or deleted); a record found there is alive
+        but hidden from the list by some default filter, and is loaded from it like a listed one (`listed` gains it).
 
-        The confirmation costs one request per missing parent and guards against page shifts: a record deleted
-        while the list was paged moves the next one onto a page already read, so a listing can miss a live record.
+        The confirmation also guards against page shifts: a record deleted while the list was paged moves the next
+        one onto a page already read, so a listing can miss a live record.
         """
         sweep, table = self._run.sweep, self._entity.table
         if sweep is None or not self._run.report.claim_sweep(table):
@@ -160,8 +164,14 @@ class ParentTableReader:
         gone = []
         try:
             for parent_id in sweep.vanished(table, lambda: listed):
-                if self._confirmed_gone(parent_id):
+                record = self._detail_record(parent_id)
+                if record is None:
                     gone.append(parent_id)
+                    continue
+                listed.add(parent_id)
+                if not self._take(batch, record, parent_id):
+                    break  # past a checkpoint's limit: a later run's sweep loads the rest
+                yield from self._emit(batch)
         except RateLimitExhausted as exhausted:  # the rest is confirmed by a later run
             self._run.report.stop_for_budget(table, exhausted.resume_at)
         except PermissionDeniedError as error:
@@ -178,12 +188,14 @@ class ParentTableReader:
         stable, due_dates = seen
         return _clock_free_fingerprint(record, summary) == stable and explained_by_time(record, summary, due_dates)
 
-    def _confirmed_gone(self, parent_id: Any) -> bool:
+    def _detail_record(self, parent_id: str) -> Row | None:
+        """The record as its own endpoint gives it, less what only the detail carries; None if it is gone (404)."""
+        path = self._entity.detail.format(id=parent_id)
         try:
-            self._list_json(self._entity.detail.format(id=parent_id), {})
+            record = response_record(self._list_json(path, {}), path)
         except NotFoundError:
-            return True
-        return False
+            return None
+        return {key: value for key, value in record.items() if key not in self._entity.detail_only}
 
     def _add(self, batch: _Batch, record: Row, parent_id: str, current: str) -> None:
         """Read the record's children into the batch; a parent that vanished meanwhile is left for the next run."""
@@ -222,9 +234,7 @@ class ParentTableReader:
         if child.paged:
             pages = read_pages(self._child_json, path, child.params, self._run.page_size, child.announced_count(record))
             return record, [item for items in pages for item in items]
-        detail = response_data(self._child_json(path, child.params), path)
-        if not isinstance(detail, dict):
-            raise InvalidResponseError(f"GET {path}: expected `data` to be an object, got {type(detail).__name__}")
+        detail = response_record(self._child_json(path, child.params), path)
         parent = {**record, **detail} if child.parent_from_detail else record
         return parent, list(detail.get(child.items) or [])
 

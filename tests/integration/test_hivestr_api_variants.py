@@ -183,3 +183,22 @@ def test_a_list_ignoring_page_fails_with_one_line_naming_it_and_the_run_ends(
     assert code == 1
     assert len(errors) == 1 and "GET /public/clients: page 2 repeats rows of earlier pages" in errors[0]
     assert hivestr_sim.request_log.count(path="/api/v1/public/clients") == 2  # no loop: the first repeat stops it
+
+
+# --- the deals list hides lost cards --------------------------------------------------------------------------------
+@pytest.mark.parametrize("hivestr_config", [{"hide_lost_deals": True}])
+def test_lost_deals_the_list_hides_are_loaded_with_their_tasks_and_so_is_a_deal_lost_later(
+    run_hivestr, hivestr_sim, warehouse
+):
+    assert any(d["pipeline_stage"] == "Perdido" for d in hivestr_sim.records("deals"))  # the precondition
+    within(run_hivestr)
+    assert_hivestr_matches(warehouse, hivestr_sim)
+
+    tasked = {t["deal_id"] for t in hivestr_sim.records("tasks")}
+    deal = next(d for d in hivestr_sim.records("deals") if d["pipeline_stage"] == "Negociação" and d["id"] in tasked)
+    hivestr_sim.update("deals", deal["id"], {"pipeline_stage": "Perdido", "lost_reason": "Escolheu concorrente"})
+    within(run_hivestr)
+
+    assert_hivestr_matches(warehouse, hivestr_sim)
+    marked = warehouse.query(f"select id from {warehouse.dataset}.pipeline_deals where _deleted_at is not null")
+    assert marked == []  # hidden is not deleted

@@ -400,6 +400,34 @@ def test_a_budget_spent_several_times_in_one_run_costs_one_refused_request_per_w
     assert harness.ids("pipeline_deal_tasks") == {"t1", "t2", "t3"}
 
 
+# --- records a list hides ------------------------------------------------------------------------------------------
+
+
+def test_a_deal_no_listing_returns_but_its_own_endpoint_does_is_loaded_from_there_not_marked_deleted(harness):
+    harness.run()
+    fake = harness.fake
+    fake.unlisted_deals = {"d1"}  # a default filter no parameter lifts hides it (its stage is listed)
+    fake.deals["d1"]["title"] = "Campanha renomeada"
+    fake.tasks["d1"] = [{**fake.tasks["d1"][0], "title": "Ligar de novo"}]
+
+    requests = harness.requests_of(harness.run)
+
+    # the deletion sweep asks for it, finds it, and reads its tasks since its row changed
+    assert {r for r in requests if r.startswith("GET /public/pipeline/deals/")} == {
+        "GET /public/pipeline/deals/d1",
+        "GET /public/pipeline/deals/d1/tasks?page=1",
+    }
+    deal = "select title, tasks_total, _deleted_at from hivestr.pipeline_deals where id = 'd1'"
+    assert harness.query(deal) == [("Campanha renomeada", 1, None)]
+    assert harness.query("select id, title from hivestr.pipeline_deal_tasks where deal_id = 'd1'") == [
+        ("t1", "Ligar de novo")
+    ]
+    # unchanged since: its own endpoint again (one request a run), its tasks not
+    requests = harness.requests_of(harness.run)
+    assert [r for r in requests if r.startswith("GET /public/pipeline/deals/")] == ["GET /public/pipeline/deals/d1"]
+    assert harness.query(deal) == [("Campanha renomeada", 1, None)]
+
+
 # --- tables the key cannot read -------------------------------------------------------------------------------------
 
 
