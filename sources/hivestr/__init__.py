@@ -1,7 +1,9 @@
-"""dlt source for Hivestr: every list in full each run, children read only for new or changed parents.
+"""dlt source for Hivestr: every list in full each run, children read for new or changed parents, and for the
+share of unchanged ones that bounds how old any parent's children get (refresh.py).
 
 The account's budget is 1,000 requests per hour, token requests included, so what a run costs is its detail calls:
-a run after which nothing changed makes one request per list page, one for the reminders and one for the token.
+a run after which nothing changed makes one request per list page, one for the reminders, one for the token, and
+that share (P parents: P / 7 a day).
 When the budget runs out the run stops cleanly (see budget.py): what was read is loaded, and the next run continues.
 """
 
