@@ -141,7 +141,7 @@ ENTITIES: tuple[Entity, ...] = (
         detail_only=("proposals", "proposal_stats"),
         params={"status": "all"},
         columns=column_types(timestamps=_CREATED_UPDATED),
-        # A note added, edited or deleted need not move its client's updated_at (none of the docs' examples says).
+        # A note added, edited or deleted need not move its client's updated_at: the docs never say it does.
         child=Child(
             "client_notes",
             "client_id",

@@ -43,7 +43,7 @@ def response_record(body: Any, path: str) -> Row:
 
 def listing_pages(get_json: GetJson, entity: Entity, page_size: int) -> Iterator[list[Row]]:
     """The pages of the entity's list, then of each of its `listed_apart` values that no row of the list holds."""
-    shown = set()
+    shown: set[tuple[str, Any]] = set()  # (filter, value) of every row listed
     for rows in read_pages(get_json, entity.path, entity.params, page_size):
         shown.update((name, row.get(name)) for row in rows for name in entity.listed_apart)
         yield rows
