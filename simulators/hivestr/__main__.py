@@ -13,6 +13,7 @@ from simulators.hivestr.config import (
     DEFAULT_API_KEY,
     DEFAULT_API_SECRET,
     DEFAULT_PORT,
+    LISTS,
     PLANS,
     HivestrConfig,
 )
@@ -53,6 +54,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--data-end", type=_instant, default=None, help="end of the generated history (default: today 00:00 UTC)"
     )
+    variants = parser.add_argument_group("real-API variants (the docs leave these open; all off by default)")
+    variants.add_argument(
+        "--parent-updated-at-ignores-children",
+        action="store_true",
+        help="a note, schedule, proposal item or task changed leaves its owner's updated_at as it was",
+    )
+    variants.add_argument("--omit-pagination", action="store_true", help="list pages carry no `pagination` object")
+    variants.add_argument("--limit-cap", type=int, help="lists serve at most this many rows a page (docs: 100)")
+    variants.add_argument(
+        "--hide-lost-deals", action="store_true", help="the deals list leaves out Perdido cards unless asked for"
+    )
+    variants.add_argument(
+        "--list-ignoring-page",
+        action="append",
+        default=[],
+        choices=LISTS,
+        help="this list ignores `page` and always answers the first page (repeatable)",
+    )
+    variants.add_argument(
+        "--lists-recently-changed-first",
+        action="store_true",
+        help="lists show the most recently changed rows first, so every change reorders them",
+    )
     return parser.parse_args(argv)
 
 
@@ -66,6 +90,12 @@ def config_from_args(args: argparse.Namespace) -> HivestrConfig:
         rate_window_seconds=args.rate_window,
         token_ttl_seconds=args.token_ttl,
         data_end=args.data_end,
+        parent_updated_at_ignores_children=args.parent_updated_at_ignores_children,
+        omit_pagination=args.omit_pagination,
+        limit_cap=args.limit_cap,
+        hide_lost_deals=args.hide_lost_deals,
+        lists_ignoring_page=tuple(args.list_ignoring_page),
+        lists_recently_changed_first=args.lists_recently_changed_first,
     )
 
 

@@ -11,16 +11,17 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 
 from simulators.hivestr.auth import TokenAuthority
+from simulators.hivestr.config import HivestrConfig
 from simulators.hivestr.dataset import Dataset
 from simulators.hivestr.errors import ApiError, Invalid, NotFound, api_error_handler, http_error_handler
 from simulators.hivestr.reads import read_routes
 from simulators.hivestr.writes import write_routes
 
 
-def build_api(dataset: Callable[[], Dataset], tokens: TokenAuthority) -> Starlette:
+def build_api(dataset: Callable[[], Dataset], tokens: TokenAuthority, config: HivestrConfig) -> Starlette:
     """`dataset` is called per request: a reset swaps the dataset under a running app."""
     return Starlette(
-        routes=[*write_routes(dataset, tokens), *read_routes(dataset)],
+        routes=[*write_routes(dataset, tokens), *read_routes(dataset, config)],
         exception_handlers={
             ApiError: api_error_handler,
             NotFound: api_error_handler,

@@ -2,7 +2,8 @@
 
 One lock guards it all, so changes are safe while a sync is reading; reads hold it only while they render.
 A change to a record moves its updated_at (where it has one), and a change to a child (note, schedule, proposal
-item, task) moves its owner's too: that is how a client of the API notices that the children need reading again.
+item, task) moves its owner's too, unless `parent_updated_at_ignores_children` (the real API may not): that is how a
+client of the API notices that the children need reading again.
 updated_at only ever grows, by at least a second, so two changes within one second are still two changes.
 """
 
@@ -28,11 +29,19 @@ OWNER_USER_ROW = 0  # the user who created the API key: the author of notes, dea
 
 
 class Dataset:
-    def __init__(self, scale: int, seed: int, end: int, clock: Callable[[], float]):
+    def __init__(
+        self,
+        scale: int,
+        seed: int,
+        end: int,
+        clock: Callable[[], float],
+        parent_updated_at_ignores_children: bool = False,
+    ):
         self.scale = scale
         self.seed = seed
         self.end = end
         self.clock = clock
+        self.parent_updated_at_ignores_children = parent_updated_at_ignores_children
         self.lock = threading.RLock()
         self.codec = IdCodec(seed)
         skeleton = generate(seed, scale, end)
@@ -117,7 +126,7 @@ class Dataset:
 
     def _touch_parent(self, table: Table, row: int) -> None:
         spec = table.spec
-        if spec.bumps_parent and spec.parent is not None:
+        if spec.bumps_parent and spec.parent is not None and not self.parent_updated_at_ignores_children:
             parent = self.tables[spec.columns[spec.parent].target or ""]
             self.touch(parent, table.raw(row, spec.parent))
 

@@ -8,7 +8,8 @@ a client that does not pass it misses rows):
   creating one, and a client created through the API starts as a lead).
 - notes: note_type defaults to `note`, the type a note gets when created without one.
 - proposals: status hides `rejected` (archived like inactive clients and inventory).
-Deals have no status filter, so nothing is hidden there. Lists are in creation order (created_at, then row).
+Deals have no status filter, so nothing is hidden there (unless `hide_lost_deals`: see deal_rows). Lists are in
+creation order (created_at, then row), unless `lists_recently_changed_first`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 
 from simulators.hivestr.dataset import Dataset
 from simulators.hivestr.errors import ApiError, NotFound
-from simulators.hivestr.schema import CLIENT_STATUSES, MEDIA_TYPES, NOTE_TYPES, PROPOSAL_STATUSES, STAGES
+from simulators.hivestr.schema import CLIENT_STATUSES, LOST, MEDIA_TYPES, NOTE_TYPES, PROPOSAL_STATUSES, STAGES
 from simulators.hivestr.table import Table
 from simulators.hivestr.times import DAY, date_seconds, parse_date
 
@@ -37,10 +38,10 @@ HIDDEN_PROPOSAL_STATUSES = ("rejected",)
 SEARCHED_CLIENT_FIELDS = ("name", "email", "company_name", "cnpj", "cpf")
 
 
-def paging(params: Params) -> tuple[int, int]:
+def paging(params: Params, max_limit: int = MAX_LIMIT) -> tuple[int, int]:
     """(page, limit); limit above the maximum is capped silently, as the real API does."""
     page, limit = _positive(params, "page", 1), _positive(params, "limit", DEFAULT_LIMIT)
-    return page, min(limit, MAX_LIMIT)
+    return page, min(limit, max_limit)
 
 
 def _positive(params: Params, name: str, default: int) -> int:
@@ -56,12 +57,18 @@ def _positive(params: Params, name: str, default: int) -> int:
     return value
 
 
-def page_of(rows: np.ndarray, params: Params) -> tuple[list[int], dict[str, Any]]:
+def page_of(rows: np.ndarray, params: Params, max_limit: int = MAX_LIMIT) -> tuple[list[int], dict[str, Any]]:
     """The rows of the requested page, and the pagination object."""
-    page, limit = paging(params)
+    page, limit = paging(params, max_limit)
     start = (page - 1) * limit
     pagination = {"page": page, "limit": limit, "total": len(rows), "total_pages": math.ceil(len(rows) / limit)}
     return rows[start : start + limit].tolist(), pagination
+
+
+def recently_changed_first(table: Table, rows: np.ndarray) -> np.ndarray:
+    """`rows` newest first by updated_at (created_at where there is none), the later-made row first on a tie."""
+    stamps = table.column("updated_at" if table.spec.dated else "created_at")[rows]
+    return rows[np.lexsort((-rows, -stamps))]
 
 
 def _choice(params: Params, name: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
@@ -162,12 +169,16 @@ def _date(params: Params, name: str) -> date:
         raise ApiError(400, f"Parâmetro {name} inválido: use YYYY-MM-DD") from None
 
 
-def deal_rows(ds: Dataset, params: Params) -> np.ndarray:
+def deal_rows(ds: Dataset, params: Params, hide_lost: bool = False) -> np.ndarray:
+    """`hide_lost`: without a `pipeline_stage`, cards in Perdido are left out, as a board of open deals would."""
     table = ds.tables["deals"]
     rows = _owned(ds, "deals", params)
     stage = params.get("pipeline_stage")
+    stages = table.column("pipeline_stage")[rows]
     if stage:
         if stage not in STAGES:
             raise ApiError(400, f"pipeline_stage inválido: {stage!r} (use {', '.join(STAGES)})")
-        rows = rows[table.column("pipeline_stage")[rows] == table.code("pipeline_stage", stage)]
+        rows = rows[stages == table.code("pipeline_stage", stage)]
+    elif hide_lost:
+        rows = rows[stages != table.code("pipeline_stage", LOST)]
     return rows

@@ -1,4 +1,6 @@
-"""The GET endpoints: lists in `{"success", "data", "pagination"}` pages, details in `{"success", "data"}`.
+"""The GET endpoints: lists in `{"success", "data", "pagination"}` pages, details in `{"success", "data"}`; how lists
+page where the docs leave it open is the config's (omit_pagination, limit_cap, lists_ignoring_page,
+lists_recently_changed_first).
 
 Handlers are sync on purpose: Starlette runs them in its thread pool, so rendering a page never blocks the event
 loop; the dataset's lock makes each response a consistent snapshot.
@@ -6,9 +8,11 @@ loop; the dataset's lock makes each response a consistent snapshot.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
+import numpy as np
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -16,7 +20,7 @@ from starlette.routing import BaseRoute, Route
 from simulators.core.middleware import request_context
 from simulators.core.responses import json_response
 from simulators.hivestr import queries, views
-from simulators.hivestr.config import API_PREFIX
+from simulators.hivestr.config import API_PREFIX, HivestrConfig
 from simulators.hivestr.dataset import Dataset
 from simulators.hivestr.errors import ApiError, NotFound
 from simulators.hivestr.table import Table
@@ -40,26 +44,33 @@ def found(table: Table, record_id: str) -> int:
         raise ApiError(404, NOT_FOUND.get(table.name, "Recurso não encontrado")) from None
 
 
-def page_response(request: Request, data: list[Any], pagination: dict[str, Any]) -> Response:
-    request_context(request).rows = len(data)
-    return json_response({"success": True, "data": data, "pagination": pagination})
-
-
 def detail_response(request: Request, data: Any, status: int = 200, **extra: Any) -> Response:
     request_context(request).rows = 1
     return json_response({"success": True, "data": data, **extra}, status)
 
 
-def read_routes(dataset: Callable[[], Dataset]) -> list[BaseRoute]:
-    """`dataset` is called per request: a reset swaps the dataset under a running app."""
+def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig) -> list[BaseRoute]:
+    """`dataset` is called per request: a reset swaps the dataset under a running app. `config` says how lists
+    answer where the docs leave it open (its real-API variants)."""
 
-    def listing(rows_of: Callable[[Dataset, Any], Any], render: Callable[[Dataset, int], Any]) -> Callable:
+    def page(request: Request, ds: Dataset, listing: str, rows: np.ndarray, render: Callable[[int], Any]) -> Response:
+        """The requested page of `rows` (rows of table `listing`, in creation order), rendered; hold `ds.lock`."""
+        params: Mapping[str, str] = request.query_params
+        if config.lists_recently_changed_first:
+            rows = queries.recently_changed_first(ds.tables[listing], rows)
+        if listing in config.lists_ignoring_page:
+            params = {name: value for name, value in params.items() if name != "page"}
+        page_rows, pagination = queries.page_of(rows, params, config.limit_cap or queries.MAX_LIMIT)
+        data = [render(row) for row in page_rows]
+        request_context(request).rows = len(data)
+        body = {"success": True, "data": data}
+        return json_response(body if config.omit_pagination else {**body, "pagination": pagination})
+
+    def listing(name: str, rows_of: Callable[[Dataset, Any], Any], render: Callable[[Dataset, int], Any]) -> Callable:
         def endpoint(request: Request) -> Response:
             ds = dataset()
             with ds.lock:
-                rows, pagination = queries.page_of(rows_of(ds, request.query_params), request.query_params)
-                data = [render(ds, row) for row in rows]
-            return page_response(request, data, pagination)
+                return page(request, ds, name, rows_of(ds, request.query_params), partial(render, ds))
 
         return endpoint
 
@@ -76,18 +87,14 @@ def read_routes(dataset: Callable[[], Dataset]) -> list[BaseRoute]:
         ds = dataset()
         with ds.lock:
             client_row = found(ds.tables["clients"], request.path_params["id"])
-            params = request.query_params
-            rows, pagination = queries.page_of(queries.note_rows(ds, client_row, params), params)
-            data = [views.note(ds, row) for row in rows]
-        return page_response(request, data, pagination)
+            rows = queries.note_rows(ds, client_row, request.query_params)
+            return page(request, ds, "notes", rows, partial(views.note, ds))
 
     def list_deals(request: Request) -> Response:
         ds = dataset()
         with ds.lock:
-            now = ds.now()
-            rows, pagination = queries.page_of(queries.deal_rows(ds, request.query_params), request.query_params)
-            data = [views.deal(ds, row, now) for row in rows]
-        return page_response(request, data, pagination)
+            rows = queries.deal_rows(ds, request.query_params, hide_lost=config.hide_lost_deals)
+            return page(request, ds, "deals", rows, partial(views.deal, ds, now=ds.now()))
 
     def get_deal(request: Request) -> Response:
         ds = dataset()
@@ -99,9 +106,7 @@ def read_routes(dataset: Callable[[], Dataset]) -> list[BaseRoute]:
         ds = dataset()
         with ds.lock:
             deal_row = found(ds.tables["deals"], request.path_params["id"])
-            rows, pagination = queries.page_of(ds.tables["tasks"].children(deal_row), request.query_params)
-            data = [views.task(ds, row) for row in rows]
-        return page_response(request, data, pagination)
+            return page(request, ds, "tasks", ds.tables["tasks"].children(deal_row), partial(views.task, ds))
 
     def reminders(request: Request) -> Response:
         ds = dataset()
@@ -119,12 +124,18 @@ def read_routes(dataset: Callable[[], Dataset]) -> list[BaseRoute]:
         return json_response({"success": True, "count": len(data), "overdue_count": overdue, "data": data})
 
     return [
-        Route(f"{PUBLIC}/inventory/list", listing(queries.inventory_rows, views.inventory_item), methods=["GET"]),
+        Route(
+            f"{PUBLIC}/inventory/list",
+            listing("inventory", queries.inventory_rows, views.inventory_item),
+            methods=["GET"],
+        ),
         Route(f"{PUBLIC}/inventory/{{id}}", detail("inventory", views.inventory_detail), methods=["GET"]),
-        Route(f"{PUBLIC}/clients", listing(queries.client_rows, views.client), methods=["GET"]),
+        Route(f"{PUBLIC}/clients", listing("clients", queries.client_rows, views.client), methods=["GET"]),
         Route(f"{PUBLIC}/clients/{{id}}", detail("clients", views.client_detail), methods=["GET"]),
         Route(f"{PUBLIC}/clients/{{id}}/notes", list_notes, methods=["GET"]),
-        Route(f"{PUBLIC}/proposals", listing(queries.proposal_rows, views.proposal_summary), methods=["GET"]),
+        Route(
+            f"{PUBLIC}/proposals", listing("proposals", queries.proposal_rows, views.proposal_summary), methods=["GET"]
+        ),
         Route(f"{PUBLIC}/proposals/{{id}}", detail("proposals", views.proposal), methods=["GET"]),
         Route(f"{PUBLIC}/pipeline/deals", list_deals, methods=["GET"]),
         Route(f"{PUBLIC}/pipeline/deals/{{id}}", get_deal, methods=["GET"]),

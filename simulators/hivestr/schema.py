@@ -20,6 +20,7 @@ NOTE_TYPES = ("note", "task", "reminder", "follow_up")
 # pre_approved is no documented filter value: only moving a deal to Aprovação puts its proposal there.
 PROPOSAL_STATUSES = ("draft", "sent", "viewed", "pre_approved", "approved", "rejected")
 STAGES = ("Prospecção", "Degustação", "Proposta", "Negociação", "Aprovação", "Ganho", "Perdido")
+LOST = "Perdido"  # only mark-lost puts a card there, and it cannot move or change after
 # The proposal status a deal's stage implies (the doc's stage table); moving a deal syncs its proposal.
 STAGE_PROPOSAL_STATUS = MappingProxyType(
     {

@@ -29,7 +29,8 @@ class HivestrSimulator:
     `with sim.serve() as base_url:` serves it over loopback, base_url ending in /api/v1.
 
     Entities: inventory, media_schedules, clients, notes, proposals, proposal_items, deals, tasks. Changes are safe
-    while a sync reads; each moves the record's updated_at, and a child's change moves its owner's too.
+    while a sync reads; each moves the record's updated_at, and a child's change moves its owner's too (unless
+    `config.parent_updated_at_ignores_children`).
     """
 
     def __init__(self, config: HivestrConfig | None = None):
@@ -56,7 +57,7 @@ class HivestrSimulator:
             extra_routes=admin_routes(self),
         )
         self.app = SimulatorMiddleware(
-            build_api(lambda: self.dataset, self.tokens),
+            build_api(lambda: self.dataset, self.tokens, config),
             authenticate=self.tokens.authenticate,
             render_error=render_error,
             limiter=self.limiter,
@@ -67,7 +68,10 @@ class HivestrSimulator:
         )
 
     def _new_dataset(self) -> Dataset:
-        return Dataset(self.config.scale, self.config.seed, self.data_end, self.config.clock)
+        config = self.config
+        return Dataset(
+            config.scale, config.seed, self.data_end, config.clock, config.parent_updated_at_ignores_children
+        )
 
     @property
     def api_key(self) -> str:

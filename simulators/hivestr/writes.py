@@ -21,13 +21,12 @@ from simulators.hivestr.auth import TOKEN_PATH, TokenAuthority
 from simulators.hivestr.dataset import Dataset
 from simulators.hivestr.errors import ApiError, Invalid, NotFound
 from simulators.hivestr.reads import PUBLIC, detail_response, found
-from simulators.hivestr.schema import CLIENT_STATUSES, NOTE_TYPES, STAGE_PROPOSAL_STATUS, STAGES
+from simulators.hivestr.schema import CLIENT_STATUSES, LOST, NOTE_TYPES, STAGE_PROPOSAL_STATUS, STAGES
 
 Body = dict[str, Any]
 CLIENT_FIELDS = ("name", "email", "phone", "company_name", "cnpj", "cpf", "address", "city", "state", "zip_code",
                  "contact_person", "position", "notes")  # fmt: skip
 EDITABLE_PROPOSAL_STATUSES = ("draft", "sent", "viewed", "approved", "rejected")
-LOST = "Perdido"
 
 
 def _client_fields(body: Body, *, creating: bool) -> Body:

@@ -1,7 +1,9 @@
-"""dlt source for Hivestr: every list in full each run, children read only for new or changed parents.
+"""dlt source for Hivestr: every list in full each run, children read for new or changed parents, and for the
+share of unchanged ones that bounds how old any parent's children get (refresh.py).
 
 The account's budget is 1,000 requests per hour, token requests included, so what a run costs is its detail calls:
-a run after which nothing changed makes one request per list page, one for the reminders and one for the token.
+a run after which nothing changed makes one request per list page, one for the reminders, one for the token, and
+that share (P parents: P / 7 a day).
 When the budget runs out the run stops cleanly (see budget.py): what was read is loaded, and the next run continues.
 """
 
@@ -26,6 +28,7 @@ from .client import build_client
 from .entities import ALL_TABLES, ENTITIES, Child, Entity
 from .paging import response_data, response_rows
 from .reader import ParentTableReader, Run
+from .refresh import DAY_SECONDS
 from .snapshot import snapshot_items
 
 __all__ = ["ALL_TABLES", "check_access", "hivestr"]
@@ -43,6 +46,7 @@ def hivestr(
     read_timeout_seconds: float = settings.READ_TIMEOUT_SECONDS,
     token_renew_margin_seconds: float = settings.TOKEN_RENEW_MARGIN_SECONDS,
     max_details_per_run: int = settings.MAX_DETAILS_PER_RUN,
+    children_max_age_days: float = settings.CHILDREN_MAX_AGE_DAYS,
     deletions: str = settings.DELETIONS,
     sweep_deletions: bool = settings.SWEEP_DELETIONS,
     tables: Sequence[str] | None = None,
@@ -57,9 +61,15 @@ def hivestr(
     `resume_at`. `transport` and `clock` replace the network and time (tests point them at fakes; `base_url` may be
     http on loopback, for a simulator). `sweep_deletions` marks the rows of records a complete listing no longer
     returns, as `deletions` says ("soft": `_deleted_at`; "hard": delete), comparing with what `warehouse` holds
-    (default: the pipeline current when the source is created); see sources/deletions.py.
+    (default: the pipeline current when the source is created); see sources/deletions.py. Children of unchanged
+    parents are read again once `children_max_age_days` old, spread over the runs (refresh.py); 0: never.
     """
     mode = check_mode(deletions, "sources.hivestr.deletions")
+    if children_max_age_days < 0:
+        raise ValueError(
+            f"sources.hivestr.children_max_age_days is {children_max_age_days}: use a number of days, or 0 to never "
+            "read unchanged parents' children again"
+        )
     client = build_client(
         api_key,
         api_secret,
@@ -80,6 +90,8 @@ def hivestr(
         report=report,
         page_size=settings.PAGE_SIZE,
         max_details=max_details_per_run,
+        clock=clock,
+        children_max_age_seconds=children_max_age_days * DAY_SECONDS,
         sweep=Sweep(mode, warehouse or LoadedRows(dlt.current.pipeline())) if sweep_deletions else None,
     )
     return [_resource(entity, run) for entity in _select(tables)]

@@ -7,7 +7,8 @@ which tables (so `dlt pipeline hivestr schema --format mermaid` draws the graph)
 
 The list endpoints have no updated-since filter: every run pages each list in full, which is cheap (100 rows per
 request). What costs is the one request per parent that reads its children, so those are made only for parents
-that are new or changed since the last run.
+that are new or changed since the last run. A change to a child need not change its parent's list row, though (each
+child below says why), so every parent's children are also read again within `children_max_age_days` (refresh.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,16 @@ def _is_broadcast(item: Row) -> bool:
     return item.get("media_type") in ("TV", "RADIO")
 
 
+def _unannounced(_record: Row) -> int | None:
+    return None
+
+
+def _tasks_total(deal: Row) -> int | None:
+    summary = deal.get("tasks_summary")
+    total = summary.get("total") if isinstance(summary, dict) else None
+    return total if isinstance(total, int) else None
+
+
 @dataclass(frozen=True)
 class Child:
     """Rows read with one request (or one paged list) per parent, replaced as a set whenever the parent changes."""
@@ -52,6 +63,9 @@ class Child:
     items: str | None = None  # the list inside the detail object; None when the endpoint returns (pages of) rows
     params: Mapping[str, str] = field(default_factory=dict)
     needs_request: Callable[[Row], bool] = _always  # parents for which it is False have no children: no request
+    # How many children the parent row says it has (None: it does not say). A paged child list ends once it returned
+    # that many, which is how a list that does not page at all (no `pagination`, `page` ignored) is read whole.
+    announced_count: Callable[[Row], int | None] = _unannounced
     parent_from_detail: bool = False  # the detail is a fuller copy of the list row: store it as the parent row
     nested: Nested = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -80,7 +94,13 @@ class Entity:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     references: dict[str, str] = field(default_factory=dict)
     child: Child | None = None
-    detail: str | None = None  # one record, with `{id}`: a 404 there confirms a record missing from the list is gone
+    # One record, with `{id}`: a 404 there confirms a record missing from the list is gone; a record found there is
+    # alive but hidden from the list, and the detail is its row (sources/hivestr/README.md, Deletions).
+    detail: str | None = None
+    detail_only: tuple[str, ...] = ()  # fields only the detail carries: left out of a row read from it
+    # Rows the list hides by default that no `all` value asks for: {filter: values}. Each value that no row of the
+    # complete list holds is listed on its own: the list hid them, or there are none (a request to know).
+    listed_apart: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # A short list read in one request and mirrored as is: rows no longer listed are deleted.
     snapshot: bool = False
 
@@ -97,12 +117,14 @@ ENTITIES: tuple[Entity, ...] = (
         "inventory",
         "/public/inventory/list",
         detail="/public/inventory/{id}",
+        detail_only=("media_schedules",),
         params={"media_type": "all", "is_active": "all"},
         columns=column_types(
             money=("base_price", "unit_price", "discounted_price"),
             decimals=("latitude", "longitude", "discount_percentage", "negotiation_margin_percentage"),
             timestamps=_CREATED_UPDATED,
         ),
+        # A schedule changed need not move its item's updated_at.
         child=Child(
             "inventory_media_schedules",
             "inventory_id",
@@ -116,8 +138,10 @@ ENTITIES: tuple[Entity, ...] = (
         "clients",
         "/public/clients",
         detail="/public/clients/{id}",
+        detail_only=("proposals", "proposal_stats"),
         params={"status": "all"},
         columns=column_types(timestamps=_CREATED_UPDATED),
+        # A note added, edited or deleted need not move its client's updated_at: the docs never say it does.
         child=Child(
             "client_notes",
             "client_id",
@@ -131,6 +155,7 @@ ENTITIES: tuple[Entity, ...] = (
         "proposals",
         "/public/proposals",
         detail="/public/proposals/{id}",
+        detail_only=("proposal_items",),
         params={"status": "all"},
         change_marker=None,  # list rows carry no updated_at
         nested=_CLIENT,
@@ -141,6 +166,7 @@ ENTITIES: tuple[Entity, ...] = (
             dates=("campaign_start_date", "campaign_end_date"),
         ),
         references={"client_id": "clients"},
+        # The list row shows the totals only: items replaced at the same totals, or an item's notes, leave it as it was.
         child=Child(
             "proposal_items",
             "proposal_id",
@@ -157,6 +183,9 @@ ENTITIES: tuple[Entity, ...] = (
         "pipeline_deals",
         "/public/pipeline/deals",
         detail="/public/pipeline/deals/{id}",
+        # The docs give no `all` for the deals list, and describe Ganho and Perdido as closed (out of the pipeline's
+        # active value): a board of open deals would leave them out.
+        listed_apart={"pipeline_stage": ("Ganho", "Perdido")},
         # tasks_summary changes when a task is added, completed or moved, whether or not updated_at moves
         change_marker=None,
         nested={
@@ -171,10 +200,12 @@ ENTITIES: tuple[Entity, ...] = (
         },
         columns=column_types(money=("estimated_value",), timestamps=(*_CREATED_UPDATED, "tasks_next_due_at")),
         references={"client_id": "clients"},
+        # tasks_summary counts the tasks and their due dates: a task renamed or reassigned leaves it as it was.
         child=Child(
             "pipeline_deal_tasks",
             "deal_id",
             "/public/pipeline/deals/{id}/tasks",
+            announced_count=_tasks_total,  # the docs document no paging for this list
             due_summary="tasks_summary",
             columns=column_types(timestamps=("due_at", *_CREATED_UPDATED)),
         ),

@@ -2,11 +2,14 @@
 
 State (dlt resource state of the table's resource, committed with the rows it describes):
   fingerprints  {parent id: updated_at, or "sha256:<hash>" of the list row}, recorded only once the parent's row and
-                its complete set of children were emitted, so an interrupted run redoes exactly the unfinished parents
-  resume_page   present while a listing is unfinished (budget spent, checkpoint reached): the next run starts there
+                its complete set of children were emitted, so an interrupted run, which lists from page 1 again,
+                redoes exactly the unfinished parents
   due_dates     {parent id: [hash of the list row without its clock-driven summary fields, pending children's due
                 dates]}, for children with a `due_summary` (due.py), recorded with the fingerprint
-Ids a listing that covered every page did not return are forgotten, so the map only holds live parents.
+  children_read_at, children_share_to
+                when each parent's children were last read, and how far the re-reads of unchanged parents' children
+                have got (refresh.py), recorded with the fingerprint
+Ids a listing that covered every page did not return are forgotten, so the maps only hold live parents.
 """
 
 from __future__ import annotations
@@ -20,12 +23,13 @@ import dlt
 
 from sources.children import CLEARED_MARKER, child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, ChildTable, Sweep
-from sources.http import ApiClient, InvalidResponseError, NotFoundError, PermissionDeniedError, RateLimitExhausted
+from sources.http import ApiClient, Clock, NotFoundError, PermissionDeniedError, RateLimitExhausted
 from sources.report import SyncReport
 
 from .due import explained_by_time, pending_due_dates, without_clock
 from .entities import Child, Entity, Row
-from .paging import GetJson, read_pages, response_data
+from .paging import GetJson, listing_pages, read_pages, response_record
+from .refresh import ChildrenRefresh
 from .rows import child_rows, fingerprint, flatten
 
 logger = logging.getLogger(__name__)
@@ -39,6 +43,8 @@ class Run:
     report: SyncReport
     page_size: int
     max_details: int  # parents whose children one table reads before it stops for a checkpoint; 0: no limit
+    clock: Clock
+    children_max_age_seconds: float  # unchanged parents' children are read again at this age (refresh.py); 0: never
     sweep: Sweep | None = None  # marks rows of parents that a complete listing no longer returns
 
     def get_json_for(self, table: str) -> GetJson:
@@ -60,6 +66,7 @@ class _Batch:
     children: list[Row] = field(default_factory=list)
     done: dict[str, str] = field(default_factory=dict)  # id -> fingerprint of parents emitted with all children
     due: dict[str, list[Any]] = field(default_factory=dict)  # id -> its `due_dates` entry, recorded with `done`
+    requested: dict[str, bool] = field(default_factory=dict)  # id -> whether a request read its children
 
 
 class ParentTableReader:
@@ -72,6 +79,7 @@ class ParentTableReader:
         self._state = state
         self._known: dict[str, str] = state.setdefault("fingerprints", {})
         self._due: dict[str, list[Any]] = state.setdefault("due_dates", {}) if entity.child.due_summary else {}
+        self._refresh = ChildrenRefresh(state, run.children_max_age_seconds, run.clock.now().timestamp())
         self._list_json = run.get_json_for(entity.table)
         self._child_json = run.get_json_for(self._child.table)
         # Both tables get their hints as table variants: plain with_hints would rename the resource's own table,
@@ -88,36 +96,25 @@ class ParentTableReader:
 
     def items(self) -> Iterator[Any]:
         table = self._entity.table
-        first_page = self._state.get("resume_page", 1)
-        resume_page = first_page
+        # Every run lists from page 1, an interrupted one too: the order may change between runs, so a page N read
+        # again may hold rows that were on earlier pages. The parents already done cost their list row only.
+        self._state.pop("resume_page", None)  # where versions that resumed at a page kept it
         listed: set[str] = set()
         batch = _Batch()
         try:
-            for page, records in read_pages(
-                self._list_json, self._entity.path, self._entity.params, self._run.page_size, first_page
-            ):
-                resume_page = page
+            for records in listing_pages(self._list_json, self._entity, self._run.page_size):
                 for record in records:
                     parent_id = str(record["id"])
+                    if parent_id in listed:  # listed apart too: the list's default did not hide it after all
+                        continue
                     listed.add(parent_id)
-                    current = fingerprint(record, self._entity.change_marker)
-                    if self._known.get(parent_id) == current:
-                        continue
-                    if self._only_the_clock_moved(parent_id, record):
-                        batch.rows.append(flatten(record, self._entity.nested))
-                        batch.done[parent_id] = current
-                        continue
-                    if self._run.max_details and self._details >= self._run.max_details:
+                    if not self._take(batch, record, parent_id):
                         yield from self._emit(batch)
-                        self._state["resume_page"] = page
                         self._run.report.mark_resumable(table)
                         return
-                    self._add(batch, record, parent_id, current)
                 yield from self._emit(batch)
-                resume_page = page + 1
         except RateLimitExhausted as exhausted:
             yield from self._emit(batch)
-            self._state["resume_page"] = resume_page
             self._run.report.stop_for_budget(table, exhausted.resume_at)
             logger.warning("Hivestr table %s stopped: %s", table, exhausted)
             return
@@ -125,23 +122,41 @@ class ParentTableReader:
             logger.warning("Skipping Hivestr table %s: %s", table, error)
             self._run.report.skip(table, str(error))
             return
-        self._state.pop("resume_page", None)
-        if first_page == 1:
-            for known in (self._known, self._due):
-                for gone in set(known) - listed:
-                    del known[gone]
-            yield from self._sweep(listed)
+        yield from self._sweep(listed, batch)
+        for known in (self._known, self._due, self._refresh.read_at):
+            for gone in set(known) - listed:
+                del known[gone]
+
+    def _take(self, batch: _Batch, record: Row, parent_id: str) -> bool:
+        """Add the parent to the batch, reading its children, if it is new, changed or due for a re-read; False,
+        leaving it out, when the table has read as many parents' children as a checkpoint allows."""
+        current = fingerprint(record, self._entity.change_marker)
+        if parent_id not in self._refresh.due:
+            if self._known.get(parent_id) == current:
+                if self._child.needs_request(record):
+                    self._refresh.seen_unchanged(parent_id)
+                return True
+            if self._only_the_clock_moved(parent_id, record):
+                batch.rows.append(flatten(record, self._entity.nested))
+                batch.done[parent_id] = current
+                return True
+        if self._run.max_details and self._details >= self._run.max_details:
+            return False
+        self._add(batch, record, parent_id, current)
+        return True
 
     def _parent_hints_with(self, extra: dict[str, Any]) -> Any:
         entity = self._entity
         columns = {**entity.columns, **DELETED_AT_HINT, **extra}
         return dlt.mark.make_hints(table_name=entity.table, columns=columns, references=references(entity.references))
 
-    def _sweep(self, listed: set[str]) -> Iterator[Any]:
-        """After a listing that covered every page: rows of parents it lacks, once each confirmed gone (404).
+    def _sweep(self, listed: set[str], batch: _Batch) -> Iterator[Any]:
+        """After a complete listing, the parents the warehouse holds that it lacks, each asked for at its own endpoint
+        (one request): a 404 confirms it is gone, and its rows are marked (or deleted); a record found there is alive
+        but hidden from the list by some default filter, and is loaded from it like a listed one (`listed` gains it).
 
-        The confirmation costs one request per missing parent and guards against page shifts: a record deleted
-        while the list was paged moves the next one onto a page already read, so a listing can miss a live record.
+        The confirmation also guards against page shifts: a record deleted while the list was paged moves the next
+        one onto a page already read, so a listing can miss a live record.
         """
         sweep, table = self._run.sweep, self._entity.table
         if sweep is None or not self._run.report.claim_sweep(table):
@@ -149,8 +164,14 @@ class ParentTableReader:
         gone = []
         try:
             for parent_id in sweep.vanished(table, lambda: listed):
-                if self._confirmed_gone(parent_id):
+                record = self._detail_record(parent_id)
+                if record is None:
                     gone.append(parent_id)
+                    continue
+                listed.add(parent_id)
+                if not self._take(batch, record, parent_id):
+                    break  # past a checkpoint's limit: a later run's sweep loads the rest
+                yield from self._emit(batch)
         except RateLimitExhausted as exhausted:  # the rest is confirmed by a later run
             self._run.report.stop_for_budget(table, exhausted.resume_at)
         except PermissionDeniedError as error:
@@ -167,12 +188,14 @@ class ParentTableReader:
         stable, due_dates = seen
         return _clock_free_fingerprint(record, summary) == stable and explained_by_time(record, summary, due_dates)
 
-    def _confirmed_gone(self, parent_id: Any) -> bool:
+    def _detail_record(self, parent_id: str) -> Row | None:
+        """The record as its own endpoint gives it, less what only the detail carries; None if it is gone (404)."""
+        path = self._entity.detail.format(id=parent_id)
         try:
-            self._list_json(self._entity.detail.format(id=parent_id), {})
+            record = response_record(self._list_json(path, {}), path)
         except NotFoundError:
-            return True
-        return False
+            return None
+        return {key: value for key, value in record.items() if key not in self._entity.detail_only}
 
     def _add(self, batch: _Batch, record: Row, parent_id: str, current: str) -> None:
         """Read the record's children into the batch; a parent that vanished meanwhile is left for the next run."""
@@ -199,6 +222,7 @@ class ParentTableReader:
         if items is not None:
             batch.children.extend(child_rows(child, record["id"], items))
             batch.done[parent_id] = current
+            batch.requested[parent_id] = child.needs_request(record)
             if child.due_summary:
                 stable = _clock_free_fingerprint(record, child.due_summary)
                 batch.due[parent_id] = [stable, pending_due_dates(items)]
@@ -208,11 +232,9 @@ class ParentTableReader:
         child = self._child
         path = child.path.format(id=record["id"])
         if child.paged:
-            pages = read_pages(self._child_json, path, child.params, self._run.page_size)
-            return record, [item for _, items in pages for item in items]
-        detail = response_data(self._child_json(path, child.params), path)
-        if not isinstance(detail, dict):
-            raise InvalidResponseError(f"GET {path}: expected `data` to be an object, got {type(detail).__name__}")
+            pages = read_pages(self._child_json, path, child.params, self._run.page_size, child.announced_count(record))
+            return record, [item for items in pages for item in items]
+        detail = response_record(self._child_json(path, child.params), path)
         parent = {**record, **detail} if child.parent_from_detail else record
         return parent, list(detail.get(child.items) or [])
 
@@ -227,7 +249,8 @@ class ParentTableReader:
             report.add_rows(self._child.table, real_children)
         self._known.update(batch.done)
         self._due.update(batch.due)
-        batch.rows, batch.children, batch.done, batch.due = [], [], {}, {}
+        self._refresh.record(batch.requested)
+        batch.rows, batch.children, batch.done, batch.due, batch.requested = [], [], {}, {}, {}
 
 
 def _clock_free_fingerprint(record: Row, summary: str) -> str:

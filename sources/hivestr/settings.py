@@ -18,6 +18,10 @@ PAGE_SIZE = 100  # the API's maximum `limit`
 SWEEP_DELETIONS = True
 DELETIONS = "soft"  # "soft": rows of deleted records get `_deleted_at`; "hard": they are deleted
 MAX_DETAILS_PER_RUN = 0  # 0: no limit; N: a table commits after N parents' children and continues in a new run
+# A change to a child need not move its parent's row, so the children of unchanged parents are read again once this
+# old, spread evenly over the runs (refresh.py): P parents cost P / 7 requests a day, whatever the runs' frequency.
+# 0: never (their changes then arrive only when the parent changes, or with --full-refresh).
+CHILDREN_MAX_AGE_DAYS = 7.0
 
 SETTING_HINTS = {
     "credentials": (

@@ -103,6 +103,33 @@ def test_task_changes_move_the_deal_and_its_tasks_summary(sim, api, clock):
     assert api.request("PATCH", f"{path}/{task['id']}", json={"title": "x"}).status_code == 404
 
 
+def test_with_the_switch_a_childs_change_leaves_its_owners_updated_at_alone(clock):
+    sim = make_sim(clock, parent_updated_at_ignores_children=True)
+    api = Hivestr(sim)
+    client = _first(sim, "clients", status="client")
+    radio = _first(sim, "inventory", media_type="RADIO")
+    schedule = _first(sim, "media_schedules", inventory_id=radio["id"])
+    task = next(sim.records("tasks"))
+    proposal = _first(sim, "proposals", status="draft")
+    owners = {"clients": client, "inventory": radio, "deals": sim.record("deals", task["deal_id"])}
+    clock.now += 60
+    note = sim.insert("notes", {"client_id": client["id"], "content": "Ligou", "note_type": "note"})
+    sim.update("notes", note["id"], {"content": "Ligou de novo"})
+    api.request("POST", f"/public/clients/{client['id']}/notes", json={"content": "Pediu retorno"})
+    sim.delete("notes", note["id"])
+    sim.update("media_schedules", schedule["id"], {"program_name": "Jornal da Tarde"})
+    api.request("PATCH", f"/public/pipeline/deals/{task['deal_id']}/tasks/{task['id']}", json={"title": "Outro"})
+    sim.insert(
+        "proposal_items", {"proposal_id": proposal["id"], "vehicle_id": radio["id"], "schedule_id": schedule["id"]}
+    )
+
+    for entity, before in owners.items():
+        assert sim.record(entity, before["id"])["updated_at"] == before["updated_at"], entity
+    assert sim.record("proposals", proposal["id"])["updated_at"] == proposal["updated_at"]
+    assert sim.record("tasks", task["id"])["title"] == "Outro"  # the children did change
+    api.close()
+
+
 def test_a_task_is_only_reachable_through_its_own_deal(sim, api):
     task = next(sim.records("tasks"))
     other_deal = next(d for d in sim.records("deals") if d["id"] != task["deal_id"])

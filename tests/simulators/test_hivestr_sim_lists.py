@@ -4,11 +4,12 @@ asks for `all`, the other filters, and a stable order."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from simulators.hivestr import HivestrSimulator
-from tests.simulators.test_hivestr_sim_tokens import Hivestr, make_sim
+from tests.simulators.test_hivestr_sim_tokens import FakeClock, Hivestr, make_sim
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +176,62 @@ def test_deals_are_not_filtered_by_default_and_filter_by_client_and_stage(sim: H
     assert mine and {d["client_id"] for d in mine} == {client_id}
     bad = api.get("/public/pipeline/deals", pipeline_stage="negociacao")
     assert bad.status_code == 400 and "pipeline_stage" in bad.json()["error"]
+
+
+# --- real-API variants (HivestrConfig switches, off by default) ---------------------------------------------------
+@pytest.fixture(scope="module")
+def variant() -> Iterator[Hivestr]:
+    sim = make_sim(omit_pagination=True, limit_cap=40, hide_lost_deals=True, lists_ignoring_page=("clients",))
+    client = Hivestr(sim)
+    yield client
+    client.close()
+
+
+def pages_until_empty(api: Hivestr, path: str, **params: Any) -> list[list[dict[str, Any]]]:
+    pages = []
+    while rows := api.data(path, page=len(pages) + 1, limit=100, **params):
+        pages.append(rows)
+    return pages
+
+
+def test_switched_on_lists_carry_no_pagination_and_serve_at_most_the_cap(variant: Hivestr):
+    truth = [p["id"] for p in variant.sim.records("proposals")]
+    body = variant.get("/public/proposals", status="all", limit=100).json()
+    assert set(body) == {"success", "data"}
+    pages = pages_until_empty(variant, "/public/proposals", status="all")
+    assert [len(rows) for rows in pages[:-1]] == [40] * (len(pages) - 1) and 0 < len(pages[-1]) <= 40
+    assert [p["id"] for rows in pages for p in rows] == truth
+
+
+def test_switched_on_the_deals_list_hides_lost_cards_unless_their_stage_is_asked_for(variant: Hivestr):
+    truth = list(variant.sim.records("deals"))
+    shown = [d["id"] for rows in pages_until_empty(variant, "/public/pipeline/deals") for d in rows]
+    assert shown == [d["id"] for d in truth if d["pipeline_stage"] != "Perdido"]
+    lost = [
+        d["id"] for rows in pages_until_empty(variant, "/public/pipeline/deals", pipeline_stage="Perdido") for d in rows
+    ]
+    assert lost and lost == [d["id"] for d in truth if d["pipeline_stage"] == "Perdido"]
+
+
+def test_switched_on_a_list_ignoring_page_answers_its_first_page_whatever_is_asked(variant: Hivestr):
+    first = variant.data("/public/clients", status="all", page=1, limit=40)
+    assert variant.data("/public/clients", status="all", page=2, limit=40) == first
+    assert variant.data("/public/proposals", status="all", page=2, limit=40) != variant.data(
+        "/public/proposals", status="all", page=1, limit=40
+    )  # the other lists page as documented
+
+
+def test_switched_on_lists_show_the_most_recently_changed_first_so_a_change_reorders_them():
+    clock = FakeClock()
+    api = Hivestr(make_sim(clock, lists_recently_changed_first=True))
+    before = api.all_rows("/public/clients", status="all")
+    stamps = [c["updated_at"] for c in before]
+    assert stamps == sorted(stamps, reverse=True) and len(before) == 200
+    clock.now += 60
+    last = before[-1]["id"]
+    api.sim.update("clients", last, {"name": "Cliente movido"})
+    after = api.data("/public/clients", status="all", page=1, limit=100)
+    assert after[0]["id"] == last and [c["id"] for c in after[1:]] == [c["id"] for c in before[:99]]
+    notes = api.all_rows(f"/public/clients/{before[0]['id']}/notes", note_type="all")  # no updated_at: created_at
+    assert len(notes) > 1 and [n["created_at"] for n in notes] == sorted((n["created_at"] for n in notes), reverse=True)
+    api.close()

@@ -40,6 +40,7 @@ class FakeHivestr:
         self.tokens: list[str] = []
         self.valid_tokens: set[str] = set()
         self.honour_new_tokens = True  # False: tokens are issued, then refused (a key revoked meanwhile)
+        self.unlisted_deals: set[str] = set()  # deals no listing returns, whatever its filters (their detail does)
         self.expires_in = 3600
 
         self.inventory = {
@@ -139,7 +140,14 @@ class FakeHivestr:
             detail = {**self.proposals[pid], **self.proposal_details[pid], "proposal_items": self.proposal_items[pid]}
             return _ok(detail)
         if path == "/public/pipeline/deals":
-            return self._page([{**d, "tasks_summary": self._summary(d["id"])} for d in self.deals.values()], params)
+            stage = params.get("pipeline_stage")
+            deals = [d for d in self.deals.values() if stage in (None, d["pipeline_stage"])]
+            listed = [self._deal(d) for d in deals if d["id"] not in self.unlisted_deals]
+            return self._page(listed, params)
+        if match := re.fullmatch(r"/public/pipeline/deals/([^/]+)", path):
+            if match[1] not in self.deals:
+                return _error(404, "Card não encontrado")
+            return _ok(self._deal(self.deals[match[1]]))
         if match := re.fullmatch(r"/public/pipeline/deals/([^/]+)/tasks", path):
             if match[1] not in self.deals:
                 return _error(404, "Card não encontrado")
@@ -158,6 +166,9 @@ class FakeHivestr:
             total_pages = max(1, -(-len(rows) // limit))
             body["pagination"] = {"page": page, "limit": limit, "total": len(rows), "total_pages": total_pages}
         return httpx.Response(200, json=body)
+
+    def _deal(self, deal: dict[str, Any]) -> dict[str, Any]:
+        return {**deal, "tasks_summary": self._summary(deal["id"])}
 
     def _summary(self, deal_id: str) -> dict[str, Any]:
         pending = [t for t in self.tasks.get(deal_id, []) if not t["is_completed"]]
@@ -270,7 +281,7 @@ def _deal(n: int) -> dict[str, Any]:
         "id": f"d{n}",
         "client_id": f"c{n:03d}",
         "title": f"Negócio {n}",
-        "pipeline_stage": "Negociação",
+        "pipeline_stage": ("Negociação", "Ganho", "Perdido")[n - 1],
         "estimated_value": 500000 * n,
         "created_at": stamp(1),
         "updated_at": stamp(4),

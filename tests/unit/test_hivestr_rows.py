@@ -11,24 +11,28 @@ from sources.hivestr.budget import seconds_until_reset
 from sources.hivestr.entities import ENTITIES_BY_TABLE
 from sources.hivestr.paging import read_pages
 from sources.hivestr.rows import fingerprint, flatten
+from sources.http import InvalidResponseError
 
 NOW = datetime(2024, 1, 1, 12, 0, tzinfo=timezone.utc)
 
 
-def pages_of(responses: list[dict]) -> tuple[list[tuple[int, list[str]]], list[dict]]:
-    """Run read_pages over canned bodies; returns what it yielded and the params it sent."""
+def pages_of(responses: list[dict], announced: int | None = None) -> tuple[list[list[str]], list[dict]]:
+    """Run read_pages over canned bodies (the last one repeated); returns what it yielded and the params it sent."""
     sent: list[dict] = []
 
     def get_json(path, params):
         sent.append(dict(params))
         return responses[min(len(sent), len(responses)) - 1]
 
-    got = [(page, [row["id"] for row in rows]) for page, rows in read_pages(get_json, "/x", {"status": "all"}, 3)]
-    return got, sent
+    pages = read_pages(get_json, "/x", {"status": "all"}, 3, announced)
+    return [[row["id"] for row in rows] for rows in pages], sent
 
 
 def rows(*ids: str) -> list[dict]:
     return [{"id": i} for i in ids]
+
+
+EMPTY = {"data": []}
 
 
 def test_paging_follows_total_pages_even_past_a_short_page():
@@ -37,24 +41,49 @@ def test_paging_follows_total_pages_even_past_a_short_page():
         {"data": rows("c"), "pagination": {"total_pages": 2}},
     ]
     got, sent = pages_of(bodies)
-    assert got == [(1, ["a", "b"]), (2, ["c"])]
+    assert got == [["a", "b"], ["c"]]
     assert sent == [{"status": "all", "page": 1, "limit": 3}, {"status": "all", "page": 2, "limit": 3}]
 
 
-def test_paging_without_pagination_stops_on_a_short_or_empty_page():
-    assert pages_of([{"data": rows("a", "b", "c")}, {"data": rows("d")}])[0] == [(1, ["a", "b", "c"]), (2, ["d"])]
-    got, sent = pages_of([{"data": rows("a", "b", "c")}, {"data": []}])
-    assert got == [(1, ["a", "b", "c"])] and len(sent) == 2
+def test_a_short_page_alone_never_ends_a_list_the_empty_page_does():
+    # a server serving 2 rows a page for a limit of 3, with or without saying so
+    got, sent = pages_of([{"data": rows("a", "b")}, {"data": rows("c")}, EMPTY])
+    assert got == [["a", "b"], ["c"]] and [params["page"] for params in sent] == [1, 2, 3]
+    capped = [{"data": rows("a", "b"), "pagination": {"limit": 2}}, {"data": rows("c")}, EMPTY]
+    assert pages_of(capped)[0] == [["a", "b"], ["c"]] and len(pages_of(capped)[1]) == 3
 
 
-def test_paging_judges_shortness_by_the_limit_the_server_says_it_used():
-    capped = [{"data": rows("a", "b"), "pagination": {"limit": 2}}, {"data": rows("c"), "pagination": {"limit": 2}}]
-    assert pages_of(capped)[0] == [(1, ["a", "b"]), (2, ["c"])]
+def test_the_total_ends_a_list_once_reached_and_every_end_the_response_gives_must_agree():
+    assert len(pages_of([{"data": rows("a", "b"), "pagination": {"total": 2}}])[1]) == 1
+    # a row deleted meanwhile: total_pages says page 2 is the last, yet fewer rows than the total came
+    shifted = [
+        {"data": rows("a", "b", "c"), "pagination": {"total_pages": 2, "total": 5}},
+        {"data": rows("e"), "pagination": {"total_pages": 2, "total": 5}},
+        EMPTY,
+    ]
+    got, sent = pages_of(shifted)
+    assert got == [["a", "b", "c"], ["e"]] and [params["page"] for params in sent] == [1, 2, 3]
 
 
-def test_an_endpoint_that_ignores_page_is_read_once_not_forever():
-    got, sent = pages_of([{"data": rows("a", "b", "c")}])  # the same full page, whatever page is asked
-    assert got == [(1, ["a", "b", "c"])] and len(sent) == 2
+def test_rows_an_earlier_page_returned_are_not_returned_again():
+    shifted = [{"data": rows("a", "b", "c")}, {"data": rows("c", "d")}, EMPTY]  # "c" moved onto page 2
+    assert pages_of(shifted)[0] == [["a", "b", "c"], ["d"]]
+
+
+def test_an_endpoint_that_ignores_page_fails_the_listing_on_the_first_repeated_page():
+    with pytest.raises(InvalidResponseError, match=r"GET /x: page 2 repeats rows of earlier pages .* ignore `page`"):
+        pages_of([{"data": rows("a", "b", "c"), "pagination": {"total_pages": 4}}])
+
+
+def test_a_list_that_does_not_page_is_read_whole_when_the_parent_announced_its_size():
+    # the whole list, whatever page is asked, and no pagination: the announced count ends it after one request
+    assert pages_of([{"data": rows("a", "b", "c", "d")}], announced=4) == (
+        [["a", "b", "c", "d"]],
+        [{"status": "all", "page": 1, "limit": 3}],
+    )
+    assert pages_of([EMPTY], announced=0)[0] == []
+    with pytest.raises(InvalidResponseError):  # one row fewer than announced: the repeat is refused, not ignored
+        pages_of([{"data": rows("a", "b")}], announced=3)
 
 
 def test_fingerprint_is_updated_at_else_a_stable_content_hash():

@@ -169,18 +169,31 @@ def test_a_run_after_no_change_makes_only_list_requests_and_one_token_request(ha
 
     requests = harness.requests_of(harness.run)
 
-    # 150 clients: page 2 is short, so the end is found without `pagination` too. Tables run in parallel, so the
-    # order varies; the multiset is exact.
-    assert len(requests) == NO_CHANGE_REQUESTS
-    assert sorted(requests) == [
-        "GET /public/clients?page=1",
-        "GET /public/clients?page=2",
-        "GET /public/inventory/list?page=1",
-        "GET /public/pipeline/deals?page=1",
-        "GET /public/pipeline/reminders",
-        "GET /public/proposals?page=1",
-        "POST /auth/token",
-    ]
+    # Without `pagination` a short page is no end (the server may serve fewer rows than asked): each list ends with
+    # an empty page, one more request. Tables run in parallel, so the order varies; the multiset is exact.
+    empty_pages = (
+        []
+        if pagination
+        else [
+            "GET /public/clients?page=3",
+            "GET /public/inventory/list?page=2",
+            "GET /public/pipeline/deals?page=2",
+            "GET /public/proposals?page=2",
+        ]
+    )
+    assert sorted(requests) == sorted(
+        [
+            "GET /public/clients?page=1",
+            "GET /public/clients?page=2",
+            "GET /public/inventory/list?page=1",
+            "GET /public/pipeline/deals?page=1",
+            "GET /public/pipeline/reminders",
+            "GET /public/proposals?page=1",
+            "POST /auth/token",
+            *empty_pages,
+        ]
+    )
+    assert len(requests) == NO_CHANGE_REQUESTS + len(empty_pages)
     assert harness.query("select id, name, _dlt_load_id from hivestr.clients order by id") == before
 
 
@@ -388,6 +401,34 @@ def test_a_budget_spent_several_times_in_one_run_costs_one_refused_request_per_w
     assert harness.ids("pipeline_deal_tasks") == {"t1", "t2", "t3"}
 
 
+# --- records a list hides ------------------------------------------------------------------------------------------
+
+
+def test_a_deal_no_listing_returns_but_its_own_endpoint_does_is_loaded_from_there_not_marked_deleted(harness):
+    harness.run()
+    fake = harness.fake
+    fake.unlisted_deals = {"d1"}  # a default filter no parameter lifts hides it (its stage is listed)
+    fake.deals["d1"]["title"] = "Campanha renomeada"
+    fake.tasks["d1"] = [{**fake.tasks["d1"][0], "title": "Ligar de novo"}]
+
+    requests = harness.requests_of(harness.run)
+
+    # the deletion sweep asks for it, finds it, and reads its tasks since its row changed
+    assert {r for r in requests if r.startswith("GET /public/pipeline/deals/")} == {
+        "GET /public/pipeline/deals/d1",
+        "GET /public/pipeline/deals/d1/tasks?page=1",
+    }
+    deal = "select title, tasks_total, _deleted_at from hivestr.pipeline_deals where id = 'd1'"
+    assert harness.query(deal) == [("Campanha renomeada", 1, None)]
+    assert harness.query("select id, title from hivestr.pipeline_deal_tasks where deal_id = 'd1'") == [
+        ("t1", "Ligar de novo")
+    ]
+    # unchanged since: its own endpoint again (one request a run), its tasks not
+    requests = harness.requests_of(harness.run)
+    assert [r for r in requests if r.startswith("GET /public/pipeline/deals/")] == ["GET /public/pipeline/deals/d1"]
+    assert harness.query(deal) == [("Campanha renomeada", 1, None)]
+
+
 # --- tables the key cannot read -------------------------------------------------------------------------------------
 
 
@@ -455,8 +496,8 @@ def test_checkpoints_commit_every_few_parents_and_the_run_goes_on_to_the_end(har
     assert harness.ids("client_notes") == expected_notes(harness.fake)
     notes_pages = [c for c in harness.fake.calls if "/notes" in c.path]
     assert len(notes_pages) == 151  # no parent's children read twice across checkpoints
-    # each checkpoint resumed at the list page where the previous one stopped (the third crossed into page 2)
-    assert [c.page for c in harness.fake.calls if c.path == "/public/clients"] == [1, 1, 1, 2, 2]
+    # each checkpoint lists from page 1 again (the third crossed into page 2), skipping the parents already done
+    assert [c.page for c in harness.fake.calls if c.path == "/public/clients"] == [1, 1, 1, 2, 1, 2]
 
 
 # --- configuration ----------------------------------------------------------------------------------------------
