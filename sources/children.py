@@ -8,17 +8,28 @@ the parent key and stores nothing for the marker.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import dlt
+import orjson
 
 CLEARED_MARKER = "_parent_has_no_children"
+_POSITIVE_INT64 = (1 << 63) - 1
 
 
 def marker_row(parent_key: str, parent_id: Any) -> dict[str, Any]:
     # The marker needs a primary key of its own, of the id column's type; it is never stored.
     marker_id = -parent_id if isinstance(parent_id, int) else f"cleared:{parent_id}"
     return {"id": marker_id, parent_key: parent_id, CLEARED_MARKER: True}
+
+
+def stable_child_id(parent_id: Any, position: int, item: dict[str, Any]) -> int:
+    """A positive 63-bit key for a child item the API sends without `id`: the same while the item and its place in
+    its parent's list stay the same (a parent's children are replaced as a set whenever the parent changes)."""
+    content = orjson.dumps(item, option=orjson.OPT_SORT_KEYS, default=str)
+    digest = hashlib.blake2b(b"%s:%d:" % (str(parent_id).encode(), position) + content, digest_size=8).digest()
+    return int.from_bytes(digest, "big") & _POSITIVE_INT64 or 1
 
 
 def references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:

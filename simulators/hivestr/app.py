@@ -10,6 +10,7 @@ from collections.abc import Callable
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 
+from simulators.core.shapes import Shapes
 from simulators.hivestr.auth import TokenAuthority
 from simulators.hivestr.config import HivestrConfig
 from simulators.hivestr.dataset import Dataset
@@ -18,10 +19,12 @@ from simulators.hivestr.reads import read_routes
 from simulators.hivestr.writes import write_routes
 
 
-def build_api(dataset: Callable[[], Dataset], tokens: TokenAuthority, config: HivestrConfig) -> Starlette:
+def build_api(
+    dataset: Callable[[], Dataset], tokens: TokenAuthority, config: HivestrConfig, shapes: Shapes
+) -> Starlette:
     """`dataset` is called per request: a reset swaps the dataset under a running app."""
     return Starlette(
-        routes=[*write_routes(dataset, tokens), *read_routes(dataset, config)],
+        routes=[*write_routes(dataset, tokens), *read_routes(dataset, config, shapes)],
         exception_handlers={
             ApiError: api_error_handler,
             NotFound: api_error_handler,

@@ -19,10 +19,12 @@ from starlette.routing import BaseRoute, Route
 
 from simulators.core.middleware import request_context
 from simulators.core.responses import json_response
+from simulators.core.shapes import Shapes
 from simulators.hivestr import queries, views
 from simulators.hivestr.config import API_PREFIX, HivestrConfig
 from simulators.hivestr.dataset import Dataset
 from simulators.hivestr.errors import ApiError, NotFound
+from simulators.hivestr.shapes import reshape
 from simulators.hivestr.table import Table
 
 PUBLIC = f"{API_PREFIX}/public"
@@ -49,9 +51,14 @@ def detail_response(request: Request, data: Any, status: int = 200, **extra: Any
     return json_response({"success": True, "data": data, **extra}, status)
 
 
-def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig) -> list[BaseRoute]:
+def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig, shapes: Shapes) -> list[BaseRoute]:
     """`dataset` is called per request: a reset swaps the dataset under a running app. `config` says how lists
-    answer where the docs leave it open (its real-API variants)."""
+    answer where the docs leave it open (its real-API variants), `shapes` how bodies differ (simulators/hivestr/
+    shapes.py)."""
+
+    def answer(request: Request, body: dict[str, Any], rows: int) -> Response:
+        request_context(request).rows = rows
+        return json_response(reshape(shapes, body))
 
     def page(request: Request, ds: Dataset, listing: str, rows: np.ndarray, render: Callable[[int], Any]) -> Response:
         """The requested page of `rows` (rows of table `listing`, in creation order), rendered; hold `ds.lock`."""
@@ -62,9 +69,8 @@ def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig) -> list[B
             params = {name: value for name, value in params.items() if name != "page"}
         page_rows, pagination = queries.page_of(rows, params, config.limit_cap or queries.MAX_LIMIT)
         data = [render(row) for row in page_rows]
-        request_context(request).rows = len(data)
         body = {"success": True, "data": data}
-        return json_response(body if config.omit_pagination else {**body, "pagination": pagination})
+        return answer(request, body if config.omit_pagination else {**body, "pagination": pagination}, len(data))
 
     def listing(name: str, rows_of: Callable[[Dataset, Any], Any], render: Callable[[Dataset, int], Any]) -> Callable:
         def endpoint(request: Request) -> Response:
@@ -79,7 +85,7 @@ def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig) -> list[B
             ds = dataset()
             with ds.lock:
                 data = render(ds, found(ds.tables[entity], request.path_params["id"]))
-            return detail_response(request, data)
+            return answer(request, {"success": True, "data": data}, 1)
 
         return endpoint
 
@@ -100,7 +106,7 @@ def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig) -> list[B
         ds = dataset()
         with ds.lock:
             data = views.deal(ds, found(ds.tables["deals"], request.path_params["id"]), ds.now())
-        return detail_response(request, data)
+        return answer(request, {"success": True, "data": data}, 1)
 
     def list_tasks(request: Request) -> Response:
         ds = dataset()
@@ -119,9 +125,8 @@ def read_routes(dataset: Callable[[], Dataset], config: HivestrConfig) -> list[B
                 except NotFound:
                     user_row = NOBODY
             data = [views.reminder(ds, row, now) for row in views.reminder_rows(ds, now, user_row).tolist()]
-        request_context(request).rows = len(data)
         overdue = sum(1 for item in data if item["urgency"] == "overdue")
-        return json_response({"success": True, "count": len(data), "overdue_count": overdue, "data": data})
+        return answer(request, {"success": True, "count": len(data), "overdue_count": overdue, "data": data}, len(data))
 
     return [
         Route(

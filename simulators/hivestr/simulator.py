@@ -10,6 +10,7 @@ from simulators.core.admin import build_admin_app
 from simulators.core.middleware import SimulatorMiddleware
 from simulators.core.ratelimit import FixedWindowLimiter, RateLimiter, Unlimited
 from simulators.core.server import BackgroundServer
+from simulators.core.shapes import shape_routes
 from simulators.hivestr import proposals, views
 from simulators.hivestr.admin import admin_routes
 from simulators.hivestr.app import build_api
@@ -19,6 +20,7 @@ from simulators.hivestr.dataset import Dataset
 from simulators.hivestr.errors import Invalid, NotFound, render_error
 from simulators.hivestr.pricing import campaign_days
 from simulators.hivestr.schema import ENTITIES, SPECS
+from simulators.hivestr.shapes import new_shapes
 from simulators.hivestr.times import utc_midnight
 
 Record = dict[str, Any]
@@ -41,6 +43,7 @@ class HivestrSimulator:
         self.request_log = config.request_log()
         self.faults = config.fault_injector()
         self.latency = config.latency_model()
+        self.shapes = new_shapes(config.shapes)  # shape variations of the real API; `sim.shapes.set([...])`
         self.limiter: RateLimiter = (
             FixedWindowLimiter(config.requests_per_hour, config.rate_window_seconds, config.clock)
             if config.requests_per_hour
@@ -54,10 +57,10 @@ class HivestrSimulator:
             limiter=self.limiter,
             store=self,
             on_reset=self._reset_data,
-            extra_routes=admin_routes(self),
+            extra_routes=[*admin_routes(self), *shape_routes(self.shapes)],
         )
         self.app = SimulatorMiddleware(
-            build_api(lambda: self.dataset, self.tokens, config),
+            build_api(lambda: self.dataset, self.tokens, config, self.shapes),
             authenticate=self.tokens.authenticate,
             render_error=render_error,
             limiter=self.limiter,

@@ -70,6 +70,7 @@ def hivestr(
             f"sources.hivestr.children_max_age_days is {children_max_age_days}: use a number of days, or 0 to never "
             "read unchanged parents' children again"
         )
+    report = report if report is not None else SyncReport()
     client = build_client(
         api_key,
         api_secret,
@@ -82,8 +83,8 @@ def hivestr(
         token_renew_margin_seconds=token_renew_margin_seconds,
         transport=transport,
         clock=clock,
+        stop=report.stop,
     )
-    report = report if report is not None else SyncReport()
     report.attach_client(client)
     run = Run(
         client=client,

@@ -24,6 +24,7 @@ import httpx
 
 from sources.http import Clock, RateLimit, RateLimiter, extract_api_message, parse_retry_after
 from sources.http.errors import rate_limit_exhausted
+from sources.http.stop import POLL_SECONDS
 
 HOUR_SECONDS = 3600.0
 _RESET_HEADERS = ("RateLimit-Reset", "X-RateLimit-Reset")
@@ -41,14 +42,18 @@ class SentInWindow:
         self._changed = threading.Condition()
         self._probing = threading.local()  # whether this thread's request is the probe
 
-    def before_send(self) -> None:
+    def before_send(self, until: threading.Event | None = None) -> bool:
+        """Count a request about to go out, once it may (False, counting nothing, when `until` was set first)."""
         with self._changed:
             while self._sent >= self._budget and self._probe_out:
-                self._changed.wait()
+                if until is not None and until.is_set():
+                    return False
+                self._changed.wait(POLL_SECONDS)  # a run's stop does not notify this condition
             self._sent += 1
             probe = self._sent > self._budget
             self._probe_out = self._probe_out or probe
         self._probing.active = probe
+        return True
 
     def answered(self, *, refused: bool) -> None:
         with self._changed:
@@ -136,7 +141,8 @@ class PauseGuard:
         return self._budget.limiter.waited_seconds
 
     def acquire(self, until: threading.Event | None = None) -> float:
-        self._budget.window.before_send()  # may wait for a probe's answer, which may set a pause
+        if not self._budget.window.before_send(until):  # may wait for a probe's answer, which may set a pause
+            return 0.0  # the run stopped meanwhile: the ApiClient sends nothing
         pause = self._budget.limiter.pause_remaining()
         if pause > self._budget.max_wait_seconds:
             self._budget.window.not_sent()

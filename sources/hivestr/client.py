@@ -10,6 +10,7 @@ from sources.http import (
     Clock,
     RateLimit,
     RetryPolicy,
+    RunStop,
     credential_fingerprint,
     shared_limiter,
 )
@@ -32,6 +33,7 @@ def build_client(
     token_renew_margin_seconds: float = settings.TOKEN_RENEW_MARGIN_SECONDS,
     transport: httpx.BaseTransport | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    stop: RunStop | None = None,
 ) -> ApiClient:
     """`transport` replaces the network (httpx.MockTransport in tests); `clock` replaces time (ManualClock)."""
     for name, value in (("api_key", api_key), ("api_secret", api_secret)):
@@ -71,4 +73,5 @@ def build_client(
             budget,
         ),
         clock=clock,
+        stop=stop,
     )

@@ -28,9 +28,19 @@ def column_types(
     timestamps: tuple[str, ...] = (),
     dates: tuple[str, ...] = (),
     times: tuple[str, ...] = (),
+    integers: tuple[str, ...] = (),
+    booleans: tuple[str, ...] = (),
 ) -> dict[str, dict[str, str]]:
-    """dlt column hints; money is integer centavos, timestamps are stored in UTC."""
-    kinds = {"bigint": money, "double": decimals, "timestamp": timestamps, "date": dates, "time": times}
+    """dlt column hints; money is integer centavos, timestamps are stored in UTC. Declared, a column keeps its type
+    whatever a value looks like (a number sent as text is coerced to it)."""
+    kinds = {
+        "bigint": money + integers,
+        "double": decimals,
+        "timestamp": timestamps,
+        "date": dates,
+        "time": times,
+        "bool": booleans,
+    }
     return {name: {"name": name, "data_type": kind} for kind, names in kinds.items() for name in names}
 
 
@@ -123,6 +133,8 @@ ENTITIES: tuple[Entity, ...] = (
             money=("base_price", "unit_price", "discounted_price"),
             decimals=("latitude", "longitude", "discount_percentage", "negotiation_margin_percentage"),
             timestamps=_CREATED_UPDATED,
+            integers=("audience", "screen_quantity", "insertions_per_day", "total_daily_insertions"),
+            booleans=("is_active", "is_occupied"),
         ),
         # A schedule changed need not move its item's updated_at.
         child=Child(
@@ -131,7 +143,12 @@ ENTITIES: tuple[Entity, ...] = (
             "/public/inventory/{id}",
             items="media_schedules",
             needs_request=_is_broadcast,
-            columns=column_types(money=("price_per_slot",), times=("start_time", "end_time")),
+            columns=column_types(
+                money=("price_per_slot",),
+                times=("start_time", "end_time"),
+                integers=("available_slots", "audience"),
+                booleans=("is_active",),
+            ),
         ),
     ),
     Entity(
@@ -148,7 +165,7 @@ ENTITIES: tuple[Entity, ...] = (
             "/public/clients/{id}/notes",
             params={"note_type": "all"},
             nested={"user": {"id": "user_id", "full_name": "user_name"}},
-            columns=column_types(timestamps=("created_at",)),
+            columns=column_types(timestamps=("created_at",), booleans=("is_completed",)),
         ),
     ),
     Entity(
@@ -164,6 +181,7 @@ ENTITIES: tuple[Entity, ...] = (
             decimals=("discount_percentage",),
             timestamps=("valid_until", *_CREATED_UPDATED),
             dates=("campaign_start_date", "campaign_end_date"),
+            integers=("bonus_days",),
         ),
         references={"client_id": "clients"},
         # The list row shows the totals only: items replaced at the same totals, or an item's notes, leave it as it was.
@@ -175,7 +193,12 @@ ENTITIES: tuple[Entity, ...] = (
             parent_from_detail=True,
             # the vehicle's name, type and place are the inventory row's: keep only the reference
             nested={"media_vehicle": {"id": "vehicle_id"}},
-            columns=column_types(money=("unit_price", "final_price")),
+            # discount_percentage is whole percent in every item seen, and loaded so since the first version
+            columns=column_types(
+                money=("unit_price", "final_price"),
+                integers=("quantity", "discount_percentage", "screen_quantity"),
+                booleans=("is_bonus",),
+            ),
             references={"vehicle_id": "inventory"},
         ),
     ),
@@ -198,7 +221,11 @@ ENTITIES: tuple[Entity, ...] = (
                 "next_due_at": "tasks_next_due_at",
             },
         },
-        columns=column_types(money=("estimated_value",), timestamps=(*_CREATED_UPDATED, "tasks_next_due_at")),
+        columns=column_types(
+            money=("estimated_value",),
+            timestamps=(*_CREATED_UPDATED, "tasks_next_due_at"),
+            integers=("tasks_pending", "tasks_total", "tasks_overdue", "tasks_due_soon"),
+        ),
         references={"client_id": "clients"},
         # tasks_summary counts the tasks and their due dates: a task renamed or reassigned leaves it as it was.
         child=Child(
@@ -207,7 +234,7 @@ ENTITIES: tuple[Entity, ...] = (
             "/public/pipeline/deals/{id}/tasks",
             announced_count=_tasks_total,  # the docs document no paging for this list
             due_summary="tasks_summary",
-            columns=column_types(timestamps=("due_at", *_CREATED_UPDATED)),
+            columns=column_types(timestamps=("due_at", *_CREATED_UPDATED), booleans=("is_completed",)),
         ),
     ),
     Entity(

@@ -29,6 +29,8 @@ def response_data(body: Any, path: str) -> Any:
 
 def response_rows(body: Any, path: str) -> list[Row]:
     rows = response_data(body, path)
+    if rows is None:  # some APIs send an empty list as null
+        return []
     if not isinstance(rows, list):
         raise InvalidResponseError(f"GET {path}: expected `data` to be a list, got {type(rows).__name__}")
     return rows

@@ -24,6 +24,7 @@ import dlt
 from sources.children import CLEARED_MARKER, child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, ChildTable, Sweep
 from sources.http import ApiClient, Clock, NotFoundError, PermissionDeniedError, RateLimitExhausted
+from sources.isolation import UnloadableRecord, settle_table_error
 from sources.report import SyncReport
 
 from .due import explained_by_time, pending_due_dates, without_clock
@@ -33,6 +34,7 @@ from .refresh import ChildrenRefresh
 from .rows import child_rows, fingerprint, flatten
 
 logger = logging.getLogger(__name__)
+SYSTEM = "Hivestr"
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,15 @@ class ParentTableReader:
         # again may hold rows that were on earlier pages. The parents already done cost their list row only.
         self._state.pop("resume_page", None)  # where versions that resumed at a page kept it
         listed: set[str] = set()
+        unloadable: list[UnloadableRecord] = []
         batch = _Batch()
         try:
             for records in listing_pages(self._list_json, self._entity, self._run.page_size):
                 for record in records:
+                    if not isinstance(record, dict) or record.get("id") is None:
+                        what = "the record has no id, so it cannot be merged"
+                        unloadable.append(UnloadableRecord(table, None, "id", what))
+                        continue
                     parent_id = str(record["id"])
                     if parent_id in listed:  # listed apart too: the list's default did not hide it after all
                         continue
@@ -113,14 +120,14 @@ class ParentTableReader:
                         self._run.report.mark_resumable(table)
                         return
                 yield from self._emit(batch)
-        except RateLimitExhausted as exhausted:
-            yield from self._emit(batch)
-            self._run.report.stop_for_budget(table, exhausted.resume_at)
-            logger.warning("Hivestr table %s stopped: %s", table, exhausted)
+        except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
+            yield from self._emit(batch)  # the parents read before it are loaded and remembered
+            settle_table_error(table, error, self._run.report, SYSTEM)
             return
-        except (PermissionDeniedError, NotFoundError) as error:
-            logger.warning("Skipping Hivestr table %s: %s", table, error)
-            self._run.report.skip(table, str(error))
+        if unloadable:  # a listing missing records cannot tell deleted ones: no sweep, nothing forgotten
+            more = f" (and {len(unloadable) - 1:,} more records)" if len(unloadable) > 1 else ""
+            problem = UnloadableRecord(table, None, "id", unloadable[0].what + more)
+            settle_table_error(table, problem, self._run.report, SYSTEM)
             return
         yield from self._sweep(listed, batch)
         for known in (self._known, self._due, self._refresh.read_at):
@@ -174,8 +181,8 @@ class ParentTableReader:
                 yield from self._emit(batch)
         except RateLimitExhausted as exhausted:  # the rest is confirmed by a later run
             self._run.report.stop_for_budget(table, exhausted.resume_at)
-        except PermissionDeniedError as error:
-            logger.warning("Hivestr table %s: cannot confirm deletions (%s); rows left as they are", table, error)
+        except (PermissionDeniedError, NotFoundError) as error:
+            self._run.report.warn(table, f"{table}: deletions not confirmed ({error}); rows left as they are")
         child = ChildTable(self._child.table, self._child.parent_key, self._child_hints)
         yield from sweep.items(table, gone, self._parent_hints_with, [child])
         self._run.report.add_deleted(table, len(gone))
@@ -211,10 +218,12 @@ class ParentTableReader:
             except NotFoundError:
                 logger.info("Hivestr %s %s disappeared while it was read; the next run sees", child.table, parent_id)
                 return
-            except PermissionDeniedError as error:
-                # Without the permission every parent would fail alike: stop asking, still load the parents.
-                logger.warning("Skipping Hivestr table %s: %s", child.table, error)
-                self._run.report.skip(child.table, str(error))
+            except RateLimitExhausted:
+                raise  # the budget is the whole run's: its table stops where it is
+            except Exception as error:  # noqa: BLE001 - the child table fails (or is skipped), its parents still load
+                # Every parent would most likely fail alike (a permission, a shape): stop asking for this run. The
+                # parents are loaded without being remembered as done, so the next run reads their children.
+                settle_table_error(child.table, error, self._run.report, SYSTEM)
                 self._child_unreadable = True
                 items = None
         drop = (child.items,) if child.items else ()

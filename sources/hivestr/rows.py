@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from sources.children import marker_row
+from sources.children import marker_row, stable_child_id
 
 from .entities import Child, Nested, Row
 
@@ -27,11 +27,19 @@ def flatten(record: Row, nested: Nested, drop: tuple[str, ...] = ()) -> Row:
     return row
 
 
-def child_rows(child: Child, parent_id: Any, items: list[Row]) -> list[Row]:
-    """The parent's complete set of children; an empty set is one marker row that clears the old ones."""
+def child_rows(child: Child, parent_id: Any, items: list[Any]) -> list[Row]:
+    """The parent's complete set of children; an empty set is one marker row that clears the old ones. An item
+    without an `id` gets a key of its own (stable while it stays the same); one that is not an object is `value`."""
     if not items:
         return [marker_row(child.parent_key, parent_id)]
-    return [{**flatten(item, child.nested), child.parent_key: parent_id} for item in items]
+    rows = []
+    for position, item in enumerate(items):
+        fields = item if isinstance(item, dict) else {"value": item}
+        row = flatten(fields, child.nested)
+        if row.get("id") is None:
+            row["id"] = str(stable_child_id(parent_id, position, fields))
+        rows.append({**row, child.parent_key: parent_id})
+    return rows
 
 
 def fingerprint(record: Row, change_marker: str | None) -> str:

@@ -3,11 +3,10 @@ sources/snapshots.py for why it is merged, not replaced."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import Any
 
-from sources.http import NotFoundError, PermissionDeniedError, RateLimitExhausted
+from sources.isolation import UnloadableRecord, settle_table_error
 from sources.snapshots import snapshot_rows
 
 from .entities import Entity
@@ -15,21 +14,16 @@ from .paging import response_rows
 from .reader import Run
 from .rows import flatten
 
-logger = logging.getLogger(__name__)
-
 
 def snapshot_items(entity: Entity, run: Run, state: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
     try:
         records = response_rows(run.get_json_for(entity.table)(entity.path, entity.params), entity.path)
-    except RateLimitExhausted as exhausted:
-        run.report.stop_for_budget(entity.table, exhausted.resume_at)
-        logger.warning("Hivestr table %s not refreshed: %s", entity.table, exhausted)
+        rows = [flatten(record, entity.nested) for record in records]
+        if any(row.get("id") is None for row in rows):
+            raise UnloadableRecord(entity.table, None, "id", "a record has no id, so the snapshot cannot be kept")
+    except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
+        settle_table_error(entity.table, error, run.report, "Hivestr")
         return
-    except (PermissionDeniedError, NotFoundError) as error:
-        logger.warning("Skipping Hivestr table %s: %s", entity.table, error)
-        run.report.skip(entity.table, str(error))
-        return
-    rows = [flatten(record, entity.nested) for record in records]
     items = snapshot_rows(rows, state)
     if items:
         yield items

@@ -8,15 +8,13 @@ record without a usable `Id` cannot be merged: `UnloadableRecord` names it, and 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection
 from functools import lru_cache
 from typing import Any
 
-import orjson
 from dlt.common.normalizers.naming.snake_case import NamingConvention
 
-from sources.children import marker_row
+from sources.children import marker_row, stable_child_id
 from sources.isolation import UnloadableRecord
 
 from .custom_fields import CustomFieldMapper
@@ -25,7 +23,6 @@ from .entities import Child, Entity
 _naming = NamingConvention()
 # The suffix of a native property's column when a custom field already owns the plain name (see NativeColumns).
 NATIVE_SUFFIX = "_native"
-_POSITIVE_INT64 = (1 << 63) - 1
 
 
 @lru_cache(maxsize=4096)
@@ -117,11 +114,3 @@ def _child_rows(
             row["id"] = stable_child_id(parent_id, position, fields)
         rows.append({**row, **inherited, child.parent_key: parent_id})
     return rows
-
-
-def stable_child_id(parent_id: Any, position: int, item: dict[str, Any]) -> int:
-    """A positive 63-bit key for a child item the API sends without `Id`: the same while the item and its place in
-    its parent's list stay the same (a parent's children are replaced as a set whenever the parent changes)."""
-    content = orjson.dumps(item, option=orjson.OPT_SORT_KEYS, default=str)
-    digest = hashlib.blake2b(b"%s:%d:" % (str(parent_id).encode(), position) + content, digest_size=8).digest()
-    return int.from_bytes(digest, "big") & _POSITIVE_INT64 or 1

@@ -451,9 +451,19 @@ SCENARIOS = [
         "hivestr",
         faulted({"kind": "forbidden", "count": 1, "path": "/api/v1/public/clients/*"}, skips="client_notes"),
     ),
-    invalid_past_retries("hivestr", "/api/v1/public/proposals/*"),
+    invalid_past_retries("hivestr", "/api/v1/public/proposals/*", "proposal_items"),
     Scenario("changes-during-sync", "hivestr", changes_during_sync(change_hivestr), BOTH),
     Scenario("sigkill-in-extract-then-in-load", "hivestr", killed_in_extract_then_in_load, BOTH),
+    Scenario(
+        "401-in-a-reader-thread",
+        "hivestr",
+        refused_mid_run(401, "/api/v1/public/pipeline/deals/*", 1, "credentials were not accepted"),
+    ),
+    Scenario(
+        "400-on-one-table", "hivestr", refused_mid_run(400, "/api/v1/public/inventory/list", 1, "error: inventory: ")
+    ),
+    Scenario("failure-in-load", "hivestr", failing_in("load")),
+    Scenario("sigterm-in-extract", "hivestr", signalled(signal.SIGTERM), BOTH),
 ]
 CASES = [
     pytest.param(s, d, id=f"{d}-{s}", marks=[pytest.mark.postgres] if d == "postgres" else [])

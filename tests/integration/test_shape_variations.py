@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from pipelines import ploomes_pipeline
-from tests.integration.compare import assert_ploomes_matches
-from tests.integration.conftest import ploomes_settings, run_options
+from pipelines import hivestr_pipeline, ploomes_pipeline
+from tests.integration.compare import assert_hivestr_matches, assert_ploomes_matches
+from tests.integration.conftest import hivestr_settings, ploomes_settings, run_options
 
 # A safety net against a hang, not a speed check: a run here takes a few seconds.
 DEADLINE_SECONDS = 60
@@ -58,6 +58,18 @@ PLOOMES = [
 ]
 
 
+HIVESTR = [
+    Variation("numbers_as_text"),
+    Variation("nulls_omitted"),
+    Variation("null_lists"),
+    Variation(
+        "extra_properties",
+        columns={"clients": {"external_ref", "tags", "owner_team"}, "client_notes": {"external_ref"}},
+    ),
+    Variation("dates_with_offset"),
+]
+
+
 @dataclass
 class Outcome:
     exit_code: int
@@ -65,18 +77,36 @@ class Outcome:
     output: str
 
 
-def run_script(run_id: str, warehouse, tmp_path, sim, capsys) -> Outcome:
-    """`pipelines/ploomes_pipeline.py`'s run(), in process, as the script runs it; its exit code and output."""
+def run_script(run_id: str, warehouse, tmp_path, sim, capsys, system: str = "ploomes") -> Outcome:
+    """The pipeline script's run(), in process, as the script runs it; its exit code and output."""
     capsys.readouterr()
-    options = run_options(warehouse, tmp_path / "pipelines", extra={**ploomes_settings(sim), "page_size": PAGE_SIZE})
+    if system == "ploomes":
+        module, settings = ploomes_pipeline, {**ploomes_settings(sim), "page_size": PAGE_SIZE}
+    else:
+        module, settings = hivestr_pipeline, hivestr_settings(sim)
+    options = run_options(warehouse, tmp_path / "pipelines", extra=settings)
     started = time.monotonic()
-    exit_code = ploomes_pipeline.run(options)
+    exit_code = module.run(options)
     elapsed = time.monotonic() - started
     captured = capsys.readouterr()
     assert elapsed < DEADLINE_SECONDS, f"{run_id}: the run took {elapsed:.0f} s"
     assert_no_reader_left()
     errors = [line for line in captured.err.splitlines() if line.startswith("error: ")]
     return Outcome(exit_code, errors, captured.out + captured.err)
+
+
+def assert_expected_outcome(variation: Variation, outcome: Outcome, warehouse) -> None:
+    if variation.fails:
+        assert outcome.exit_code == 1, outcome.output
+        assert len(outcome.errors) == 1, outcome.errors
+        assert outcome.errors[0].startswith(f"error: {variation.fails}: "), outcome.errors
+        assert f"the next run retries {variation.fails}" in outcome.errors[0]
+    else:
+        assert outcome.exit_code == 0 and not outcome.errors, outcome.output
+    if variation.warns:
+        assert variation.warns in outcome.output, outcome.output
+    for table, columns in variation.columns.items():
+        assert columns <= set(warehouse.columns(table)), f"{table}: {sorted(warehouse.columns(table))}"
 
 
 def assert_no_reader_left() -> None:
@@ -107,18 +137,7 @@ def test_ploomes_survives_the_variation_and_converges_once_it_is_gone(
     sim = ploomes_sim
     sim.shapes.set([variation.shape])
     outcome = run_script("with the variation", warehouse, tmp_path, sim, capsys)
-
-    if variation.fails:
-        assert outcome.exit_code == 1, outcome.output
-        assert len(outcome.errors) == 1, outcome.errors
-        assert outcome.errors[0].startswith(f"error: {variation.fails}: "), outcome.errors
-        assert f"the next run retries {variation.fails}" in outcome.errors[0]
-    else:
-        assert outcome.exit_code == 0 and not outcome.errors, outcome.output
-    if variation.warns:
-        assert variation.warns in outcome.output, outcome.output
-    for table, columns in variation.columns.items():
-        assert columns <= set(warehouse.columns(table)), f"{table}: {sorted(warehouse.columns(table))}"
+    assert_expected_outcome(variation, outcome, warehouse)
     assert_ploomes_matches(
         warehouse,
         sim,
@@ -132,3 +151,23 @@ def test_ploomes_survives_the_variation_and_converges_once_it_is_gone(
     outcome = run_script("after the variation", warehouse, tmp_path, sim, capsys)
     assert outcome.exit_code == 0 and not outcome.errors, outcome.output
     assert_ploomes_matches(warehouse, sim, children_by_content=variation.children_by_content)
+
+
+@pytest.mark.parametrize("hivestr_config", [{"scale": 30}])
+@pytest.mark.parametrize("variation", HIVESTR, ids=str)
+def test_hivestr_survives_the_variation_and_converges_once_it_is_gone(
+    variation: Variation, hivestr_sim, run_hivestr, warehouse, tmp_path, capsys
+):
+    sim = hivestr_sim
+    sim.shapes.set([variation.shape])
+    outcome = run_script("with the variation", warehouse, tmp_path, sim, capsys, "hivestr")
+    assert_expected_outcome(variation, outcome, warehouse)
+    assert_hivestr_matches(warehouse, sim)
+
+    clients = list(sim.records("clients"))
+    sim.update("clients", clients[0]["id"], {"notes": "Cliente alterado entre as cargas"})
+    sim.insert("notes", {"client_id": clients[1]["id"], "content": "Nota entre as cargas", "note_type": "note"})
+    sim.shapes.set([])
+    outcome = run_script("after the variation", warehouse, tmp_path, sim, capsys, "hivestr")
+    assert outcome.exit_code == 0 and not outcome.errors, outcome.output
+    assert_hivestr_matches(warehouse, sim)

@@ -10,13 +10,14 @@ import time
 import pendulum
 import pytest
 
+from sources.children import stable_child_id
 from sources.http import BadRequestError, RunStop, RunStopped
 from sources.ploomes.custom_fields import CustomField, CustomFieldMapper
 from sources.ploomes.entities import ENTITIES_BY_TABLE
 from sources.ploomes.lists import read_whole
 from sources.ploomes.literals import OFFSET, UTC, LiteralsMisread, decide
 from sources.ploomes.paging import KeysetReader, PageBudget, PagingRefused, Query
-from sources.ploomes.rows import NativeColumns, flatten, stable_child_id
+from sources.ploomes.rows import NativeColumns, flatten
 from tests.unit.test_ploomes_paging import FakeTable
 
 
