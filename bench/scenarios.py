@@ -107,10 +107,17 @@ def ploomes_rows(rows: dict[str, int], tables: tuple[str, ...] | list[str] | Non
     return held
 
 
+def _is_probe(entry: dict[str, Any]) -> bool:
+    """A request that reads no table's rows: a range split's highest-Id probe, or the check of how the server reads
+    date-time literals (sources/ploomes/literals.py: `Id eq`, once per account)."""
+    query = unquote_plus(entry["query"])
+    return "Id desc" in query or "Id eq" in query
+
+
 def _ploomes_requests(sim: Simulator) -> dict[str, Any]:
-    """What the simulator answered since its log was cleared, split into row reads and highest-Id probes."""
+    """What the simulator answered since its log was cleared, split into row reads and probes (`_is_probe`)."""
     entries = sim.entries()
-    probes = sum("Id desc" in unquote_plus(e["query"]) for e in entries)
+    probes = sum(_is_probe(e) for e in entries)
     statuses: dict[str, int] = {}
     for entry in entries:
         statuses[str(entry["status"])] = statuses.get(str(entry["status"]), 0) + 1
@@ -219,7 +226,7 @@ def _timed_run(
 ) -> dict[str, Any]:
     sim.clear_log()
     run = sync(connector, workdirs.new(connector), _ploomes_source(sim), destination, tables=tables)
-    rows = sim.counters()["rows"]
+    rows = sim.counters()["rows"] - sum(e["rows"] or 0 for e in sim.entries() if _is_probe(e))
     return {
         "rows": rows,
         "rows_in_account": sum(ploomes_rows(sim.info["rows"], tables).values()),

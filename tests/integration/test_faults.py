@@ -70,8 +70,13 @@ class Harness:
             assert_hivestr_matches(self.warehouse, self.sim, self.deleted)
 
     # --- the pipeline script as a user runs it, in a subprocess --------------------------------------------------
-    def script(self, *, hold_load: bool = False, inject: str | None = None) -> subprocess.Popen:
+    def script(
+        self, *, hold_load: bool = False, inject: str | None = None, settings: dict[str, str] | None = None
+    ) -> subprocess.Popen:
+        """The pipeline script in a subprocess; `settings` are more of its source's (e.g. {"page_size": "20"})."""
         env = {**os.environ, **self._script_env(), "THREADS_AT_EXIT": str(self.threads_at_exit)}
+        prefix = f"SOURCES__{self.system.upper()}__"
+        env.update({prefix + name.upper(): value for name, value in (settings or {}).items()})
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HOOKS), env.get("PYTHONPATH")]))
         if inject:
             env["INJECT_FAILURE"] = inject
@@ -328,16 +333,24 @@ def failing_in(step: str) -> Callable[[Harness], bool]:
     return disturb
 
 
-def refused_mid_run(status: int, path: str, code: int, said: str) -> Callable[[Harness], bool]:
-    """One endpoint answers `status` while every table is being read, in the range readers' threads: a 401 stops the
-    whole run (the credentials), a 400 only its table; either way the script ends promptly."""
+# Small pages split every large table into concurrent ranges that contend for a small page budget: a failure then
+# finds readers waiting in PageBudget.acquire, which once kept the process from ever exiting.
+CONTENDED_RANGES = {"page_size": "20", "min_pages_per_range": "1", "max_pages_in_flight": "2"}
+
+
+def refused_mid_run(
+    status: int, path: str, code: int, said: str, settings: dict[str, str] | None = None
+) -> Callable[[Harness], bool]:
+    """One endpoint answers `status` from the 20th request on, while every table is being read: a 401 stops the whole
+    run (the credentials), a 400 only its table; either way the script ends promptly."""
 
     def disturb(h: Harness) -> bool:
         h.use_script_dataset()
         h.sim.latency.settings = LatencySettings(per_request=0.01)
-        h.sim.faults.inject("server_error", count=None, status=status, path=path)
+        refuse = functools.partial(h.sim.faults.inject, "server_error", count=None, status=status, path=path)
         try:
-            output = h.ended(h.script(), code)
+            with after_requests(h.sim, 20, refuse):
+                output = h.ended(h.script(settings=settings), code)
         finally:
             h.sim.faults.clear()
             h.sim.latency.settings = LatencySettings()
@@ -435,9 +448,15 @@ SCENARIOS = [
     invalid_past_retries("ploomes", "/Deals", "deals"),
     Scenario("changes-during-sync", "ploomes", changes_during_sync(change_ploomes), BOTH),
     Scenario("sigkill-in-extract-then-in-load", "ploomes", killed_in_extract_then_in_load, BOTH),
-    Scenario("401-in-a-reader-thread", "ploomes", refused_mid_run(401, "/Deals*", 1, "credentials were not accepted")),
-    Scenario("400-in-a-reader-thread", "ploomes", refused_mid_run(400, "/Orders", 1, "error: orders: ")),
-    Scenario("failure-in-normalize", "ploomes", failing_in("normalize"), BOTH),
+    Scenario(
+        "401-in-a-reader-thread",
+        "ploomes",
+        refused_mid_run(401, "/Contacts", 1, "credentials were not accepted", CONTENDED_RANGES),
+    ),
+    Scenario(
+        "400-in-a-reader-thread", "ploomes", refused_mid_run(400, "/Contacts", 1, "error: contacts: ", CONTENDED_RANGES)
+    ),
+    Scenario("failure-in-normalize", "ploomes", failing_in("normalize")),  # before the destination is touched
     Scenario("failure-in-load", "ploomes", failing_in("load"), BOTH),
     Scenario("sigterm-in-extract", "ploomes", signalled(signal.SIGTERM), BOTH),
     Scenario("sigint-in-extract", "ploomes", signalled(signal.SIGINT)),
@@ -463,7 +482,7 @@ SCENARIOS = [
         "400-on-one-table", "hivestr", refused_mid_run(400, "/api/v1/public/inventory/list", 1, "error: inventory: ")
     ),
     Scenario("failure-in-load", "hivestr", failing_in("load")),
-    Scenario("sigterm-in-extract", "hivestr", signalled(signal.SIGTERM), BOTH),
+    Scenario("sigterm-in-extract", "hivestr", signalled(signal.SIGTERM)),
 ]
 CASES = [
     pytest.param(s, d, id=f"{d}-{s}", marks=[pytest.mark.postgres] if d == "postgres" else [])
