@@ -9,7 +9,8 @@ runs (`shapes.set(...)`, `PUT /_sim/shapes ["name", ...]`), so tests can load on
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -41,6 +42,29 @@ class Shapes:
 
     def __contains__(self, name: str) -> bool:
         return name in self._active
+
+
+def without_nulls(value: Any) -> Any:
+    """`value` with every null property left out, at any depth (what a server omitting nulls sends)."""
+    if isinstance(value, dict):
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [without_nulls(item) for item in value]
+    return value
+
+
+def map_scalars(value: Any, change: Callable[[Any], Any]) -> Any:
+    """`value` with `change` applied to every scalar in it, at any depth."""
+    if isinstance(value, dict):
+        return {key: map_scalars(item, change) for key, item in value.items()}
+    if isinstance(value, list):
+        return [map_scalars(item, change) for item in value]
+    return change(value)
+
+
+def number_as_text(value: Any) -> Any:
+    """A number as the text a sloppy serialiser sends (`"50000"`); anything else as it is."""
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 def shape_routes(shapes: Shapes, prefix: str = "/_sim") -> list[BaseRoute]:

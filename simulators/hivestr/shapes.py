@@ -9,7 +9,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from simulators.core.shapes import Shapes
+from simulators.core.shapes import Shapes, map_scalars, number_as_text, without_nulls
 
 SHAPES: dict[str, str] = {
     "numbers_as_text": 'every number is sent as text ("50000"), money and counts included',
@@ -32,35 +32,21 @@ def reshape(shapes: Shapes, body: dict[str, Any]) -> dict[str, Any]:
         return body
     if "extra_properties" in shapes:
         body["data"] = _with_extras(body["data"])
-    for name, change in _VALUE_CHANGES:
-        if name in shapes:
-            body = _map(body, change)
+    if "numbers_as_text" in shapes:
+        body = map_scalars(body, number_as_text)
+    if "dates_with_offset" in shapes:
+        body = map_scalars(body, _with_offset)
     if "nulls_omitted" in shapes:
-        body = _without_nulls(body)
+        body = without_nulls(body)
     if "null_lists" in shapes:
         body = _null_lists(body)
     return body
-
-
-def _as_text(value: Any) -> Any:
-    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 def _with_offset(value: Any) -> Any:
     if isinstance(value, str) and _UTC_INSTANT.fullmatch(value):
         return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(_BRASILIA).isoformat()
     return value
-
-
-_VALUE_CHANGES = (("numbers_as_text", _as_text), ("dates_with_offset", _with_offset))
-
-
-def _map(value: Any, change: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _map(item, change) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_map(item, change) for item in value]
-    return change(value)
 
 
 def _with_extras(value: Any) -> Any:
@@ -72,14 +58,6 @@ def _with_extras(value: Any) -> Any:
     if "id" in shown:
         shown.update(external_ref=f"ext-{shown['id']}", tags=["vip"], owner_team={"id": 3, "name": "Comercial"})
     return shown
-
-
-def _without_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list):
-        return [_without_nulls(item) for item in value]
-    return value
 
 
 def _null_lists(value: Any) -> Any:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from simulators.core.shapes import Shapes
+from simulators.core.shapes import Shapes, map_scalars, number_as_text, without_nulls
 from simulators.ploomes.catalog import FieldCatalog
 from simulators.ploomes.entities import ENTITIES_BY_ENDPOINT
 from simulators.ploomes.odata import ODataError
@@ -130,27 +130,7 @@ def _reshape_record(shapes: Shapes, endpoint: str, record: dict[str, Any], money
             if record.get(navigation) == []:
                 record[navigation] = None
     if "numbers_as_text" in shapes:
-        record = {key: value if key == "Id" else _as_text(value) for key, value in record.items()}
+        record = {key: value if key == "Id" else map_scalars(value, number_as_text) for key, value in record.items()}
     if "nulls_omitted" in shapes:
-        record = _without_nulls(record)
+        record = without_nulls(record)
     return record
-
-
-def _as_text(value: Any) -> Any:
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, list):
-        return [_as_text(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _as_text(item) for key, item in value.items()}
-    return value
-
-
-def _without_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list):
-        return [_without_nulls(item) for item in value]
-    return value

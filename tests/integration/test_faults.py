@@ -479,7 +479,9 @@ SCENARIOS = [
         refused_mid_run(401, "/api/v1/public/pipeline/deals/*", 1, "credentials were not accepted"),
     ),
     Scenario(
-        "400-on-one-table", "hivestr", refused_mid_run(400, "/api/v1/public/inventory/list", 1, "error: inventory: ")
+        "400-on-one-table",
+        "hivestr",
+        refused_mid_run(400, "/api/v1/public/clients/*/notes", 1, "error: client_notes: "),
     ),
     Scenario("failure-in-load", "hivestr", failing_in("load")),
     Scenario("sigterm-in-extract", "hivestr", signalled(signal.SIGTERM)),
