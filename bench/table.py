@@ -62,6 +62,12 @@ def _hivestr(s: dict[str, Any]) -> Lines:
             f"data {run['data_requests']:,} / {run['data_minimum']:,}, tokens {run['token_requests']} / "
             f"{run['tokens_minimum']}, refused {run['refused_429']} / {run['refused_minimum']}",
         )
+    run = s["no_change"]
+    yield (
+        "no change: of which children re-read",
+        f"{run['children_refreshed']} (the staleness bound's share: at most {run['refresh_share_at_most']}), "
+        f"lists {run['data_requests'] - run['children_refreshed']} / {run['lists_minimum']}",
+    )
 
 
 FORMATTERS: dict[str, Callable[[dict[str, Any]], Lines]] = {

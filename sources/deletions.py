@@ -63,6 +63,10 @@ class LoadedRows:
     def _has_column(self, table: str, column: str) -> bool:
         return self.schema is not None and column in self.schema.tables.get(table, {}).get("columns", {})
 
+    def all_rows(self, table: str) -> list[dict[str, Any]]:
+        """Every row of `table`, as dlt would load them again (none if it was never loaded)."""
+        return self._select(table, "*", None)
+
     def rows(self, table: str, column: str, values: Sequence[Any]) -> list[dict[str, Any]]:
         """The whole rows whose `column` is one of `values`, as dlt would load them again."""
         rows: list[dict[str, Any]] = []

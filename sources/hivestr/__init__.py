@@ -21,7 +21,6 @@ from sources.children import references
 from sources.deletions import LoadedRows, Sweep, check_mode
 from sources.http import SYSTEM_CLOCK, ApiClient, Clock, NotFoundError, PermissionDeniedError
 from sources.report import SyncReport
-from sources.snapshots import NO_LONGER_LISTED_HINT
 
 from . import settings
 from .client import build_client
@@ -29,7 +28,7 @@ from .entities import ALL_TABLES, ENTITIES, Child, Entity
 from .paging import response_data, response_rows
 from .reader import ParentTableReader, Run
 from .refresh import DAY_SECONDS
-from .snapshot import snapshot_items
+from .snapshot import NO_LONGER_LISTED_HINT, snapshot_items
 
 __all__ = ["ALL_TABLES", "check_access", "hivestr"]
 

@@ -1,5 +1,9 @@
-"""A table mirrored as the API lists it right now (reminders: tasks overdue or due within 24 hours); see
-sources/snapshots.py for why it is merged, not replaced."""
+"""A table mirrored as the API lists it right now (reminders: tasks overdue or due within 24 hours).
+
+It is merged rather than replaced: dlt truncates a `replace` table whenever its resource yields nothing, so a run that
+could not read it (budget spent, permission missing) would wipe yesterday's snapshot. Instead the ids of the last
+snapshot are kept in resource state (`ids`), and those no longer listed are deleted with a hard-delete row.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from sources.isolation import UnloadableRecord, settle_table_error
-from sources.snapshots import snapshot_rows
 
 from .entities import Entity
 from .paging import response_rows
 from .reader import Run
 from .rows import flatten
+
+NO_LONGER_LISTED = "_no_longer_listed"
+NO_LONGER_LISTED_HINT = {NO_LONGER_LISTED: {"name": NO_LONGER_LISTED, "data_type": "bool", "hard_delete": True}}
 
 
 def snapshot_items(entity: Entity, run: Run, state: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:
@@ -24,7 +30,10 @@ def snapshot_items(entity: Entity, run: Run, state: dict[str, Any]) -> Iterator[
     except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
         settle_table_error(entity.table, error, run.report, "Hivestr")
         return
-    items = snapshot_rows(rows, state)
+    listed = [row["id"] for row in rows]
+    gone = set(state.get("ids", [])) - set(listed)
+    items = rows + [{"id": row_id, NO_LONGER_LISTED: True} for row_id in sorted(gone)]
     if items:
         yield items
     run.report.add_rows(entity.table, len(rows))
+    state["ids"] = listed

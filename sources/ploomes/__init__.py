@@ -17,7 +17,6 @@ from sources.deletions import DELETED_AT_HINT, LoadedRows, Sweep, check_mode
 from sources.http import NotFoundError, PermissionDeniedError
 from sources.isolation import settle_table_error
 from sources.report import SyncReport
-from sources.snapshots import NO_LONGER_LISTED_HINT, snapshot_rows
 
 from . import settings
 from .client import build_client
@@ -124,8 +123,6 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry) -> Dl
     columns.update({snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)})
     if entity.incremental:
         columns.update(DELETED_AT_HINT)
-    else:
-        columns.update(NO_LONGER_LISTED_HINT)
     merge_hints = _merge_hints(deduplicated=sync.sweep is None) if entity.incremental else None
     child_hints = {
         child.table: child_table_hints(
@@ -146,13 +143,17 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry) -> Dl
             additional_table_hints=merge_hints,
         )
 
-    @dlt.resource(name=entity.table, primary_key="id", write_disposition="merge", parallelized=True)
+    @dlt.resource(
+        name=entity.table,
+        primary_key="id",
+        write_disposition="merge" if entity.incremental else "replace",
+        parallelized=True,
+    )
     def read_table() -> Iterator[Any]:
-        state = dlt.current.resource_state()
         if entity.incremental:
-            yield from RecordsRead(entity, sync, registry, hints, child_hints, state).items()
+            yield from RecordsRead(entity, sync, registry, hints, child_hints, dlt.current.resource_state()).items()
         else:
-            yield from lookup_items(entity, sync, hints, state)
+            yield from lookup_items(entity, sync, hints)
 
     return read_table
 
@@ -174,8 +175,7 @@ def _custom_fields_resource(sync: Sync, registry: ColumnRegistry) -> DltResource
     @dlt.resource(
         name=CUSTOM_FIELDS_TABLE,
         primary_key="id",
-        write_disposition="merge",
-        columns=NO_LONGER_LISTED_HINT,
+        write_disposition="replace",
         parallelized=True,
     )
     def custom_fields() -> Iterator[list[dict[str, Any]]]:
@@ -185,6 +185,7 @@ def _custom_fields_resource(sync: Sync, registry: ColumnRegistry) -> DltResource
             fields = registry.catalog.all()
         except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
             settle_table_error(CUSTOM_FIELDS_TABLE, error, sync.report, "Ploomes")
+            yield from sync.kept_rows(CUSTOM_FIELDS_TABLE)
             return
         rows = []
         for field in fields:
@@ -205,9 +206,8 @@ def _custom_fields_resource(sync: Sync, registry: ColumnRegistry) -> DltResource
                     "columns": ", ".join(columns) if columns else None,
                 }
             )
-        state = dlt.current.resource_state()
         sync.report.add_rows(CUSTOM_FIELDS_TABLE, len(rows))
-        yield snapshot_rows(rows, state, lambda: sync.warehouse.ids(CUSTOM_FIELDS_TABLE, unmarked_only=False))
+        yield rows
 
     return custom_fields
 

@@ -223,6 +223,7 @@ class CustomFieldMapper:
         self._bases = {key: columns_by_key[key] for key in self._fields}
         self._types_seen = types_seen or {}
         self._writers: dict[str, _Writer] = {}
+        self._examined: set[str] = set()  # fields whose values were looked at for a reference kind
         self.unknown: dict[str, int] = {}
         for key in self._fields:
             self._set_writer(key)
@@ -265,10 +266,12 @@ class CustomFieldMapper:
                 self.unknown[key] = self.unknown.get(key, 0) + 1
         row: dict[str, Any] = {}
         for key, items in grouped.items():
-            shown = reference_kind(items[0])
-            if shown is not None and self._field(key).kind != shown:
-                self.learned[key] = shown  # the values say what the metadata did not
-                self._set_writer(key)
+            if key not in self._examined:  # a field's values all have its one kind: its first value tells
+                self._examined.add(key)
+                shown = reference_kind(items[0])
+                if shown is not None and self._field(key).kind != shown:
+                    self.learned[key] = shown  # the values say what the metadata did not
+                    self._set_writer(key)
             self._writers[key](items, row)
         return row
 

@@ -2,7 +2,8 @@
 
 Records (incremental): keyset pages of the time window `(watermark - lookback, run start]` in concurrent Id ranges;
 the progress lives in resource state (`pending`) and the watermark moves only once the window was read whole.
-Lookups: the whole list, merged, with the rows it no longer lists deleted (sources/snapshots.py).
+Lookups: the whole list, replacing the table's rows; when it cannot be read, the rows the warehouse holds are written
+again (`Sync.kept_rows`): dlt empties a `replace` table whose read yields nothing.
 
 What the API does unexpectedly stays in the table: an `$expand` it refuses is dropped for the run (warned, the rest
 loaded); a record that cannot become a row is left out, and its table is reported failed with its window kept to be
@@ -26,7 +27,6 @@ from sources.deletions import ChildTable, LoadedRows, ParentHints, Sweep
 from sources.http import ApiClient, BadRequestError, RunStop
 from sources.isolation import UnloadableRecord, settle_table_error
 from sources.report import SyncReport
-from sources.snapshots import snapshot_rows
 
 from . import settings
 from .columns import ColumnRegistry
@@ -74,6 +74,13 @@ class Sync:
             return self.max_ranges
         return max(1, math.ceil(latency / self.client.limiter.limit.interval_seconds))
 
+    def kept_rows(self, table: str) -> Iterator[Any]:
+        """The rows the warehouse holds of a `replace` table whose read failed, to write them again: dlt empties a
+        `replace` table whose resource yields nothing, and a lookup that cannot be read must keep what it had."""
+        rows = self.warehouse.all_rows(table)
+        if rows:
+            yield rows
+
     def read_whole(self, table: str, path: str, *, expand: tuple[str, ...] = (), select: tuple[str, ...] = ()):
         """Every row of a list (`ceil(rows / page_size)` requests), counted under `table`; a fallback is warned."""
         whole = read_whole(
@@ -104,19 +111,22 @@ def native_hints(entity: Entity) -> dict[str, dict[str, Any]]:
     return hints
 
 
-def lookup_items(entity: Entity, sync: Sync, hints: Hints, state: dict[str, Any]) -> Iterator[Any]:
-    """The whole list as it is now; nothing at all when it could not be read, so the warehouse keeps its rows."""
+def lookup_items(entity: Entity, sync: Sync, hints: Hints) -> Iterator[Any]:
+    """The whole list as it is now (an empty list empties the table); the rows the warehouse holds, when it could not
+    be read."""
     try:
         records = sync.read_whole(entity.table, entity.path)
         columns = NativeColumns(entity, ())
         rows = [flatten(entity, record, None, columns, ())[0] for record in records]
     except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
         settle_table_error(entity.table, error, sync.report, SYSTEM)
+        yield from (
+            dlt.mark.with_hints(kept, hints({}), create_table_variant=True) for kept in sync.kept_rows(entity.table)
+        )
         return
-    items = snapshot_rows(rows, state, lambda: sync.warehouse.ids(entity.table, unmarked_only=False))
-    if items:
+    if rows:
         types = sync.column_types.table(entity.table, hints({})["columns"])
-        yield dlt.mark.with_hints(to_arrow(items, types), hints({}), create_table_variant=True)
+        yield dlt.mark.with_hints(to_arrow(rows, types), hints({}), create_table_variant=True)
     sync.report.add_rows(entity.table, len(rows))
 
 

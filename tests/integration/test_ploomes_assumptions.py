@@ -9,7 +9,7 @@ from urllib.parse import unquote_plus
 import pytest
 
 from sources.http import RetryPolicy
-from tests.integration.compare import assert_ploomes_matches
+from tests.integration.compare import DLT_ROW_COLUMNS, assert_ploomes_matches
 
 
 @pytest.fixture(autouse=True)
@@ -36,10 +36,14 @@ def test_a_server_reading_z_literals_as_local_time_skips_no_update(run_ploomes, 
     assert literals, "the second run's window was not written with an offset the server reads as meant"
 
 
+def data(rows: list[dict]) -> list[dict]:
+    return [{column: value for column, value in row.items() if column not in DLT_ROW_COLUMNS} for row in rows]
+
+
 def test_a_lookup_that_cannot_be_read_keeps_the_rows_it_had(run_ploomes, ploomes_sim, warehouse):
     """dlt truncates a `replace` table whose read yields nothing: a refused lookup would be emptied."""
     run_ploomes()
-    before = warehouse.rows("contact_types")
+    before = data(warehouse.rows("contact_types"))
     fields_before = warehouse.count("custom_fields")
     assert before and fields_before
     ploomes_sim.faults.inject("forbidden", count=None, path="/Contacts@Types")
@@ -47,7 +51,7 @@ def test_a_lookup_that_cannot_be_read_keeps_the_rows_it_had(run_ploomes, ploomes
     report = run_ploomes(source={"max_attempts": 2})
     ploomes_sim.faults.clear()
     assert "contact_types" in report.skipped and "custom_fields" in report.failed
-    assert warehouse.rows("contact_types") == before
+    assert data(warehouse.rows("contact_types")) == before
     assert warehouse.count("custom_fields") == fields_before
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from urllib.parse import unquote_plus
 
 import dlt
 import pytest
@@ -73,6 +74,12 @@ def test_a_table_refused_midway_keeps_the_pages_it_read_and_the_next_run_reads_t
     assert_same_rows(truth, warehouse.rows("contacts"), "contacts", {"OtherProperties", "Tags"})
 
 
+def page_requests(sim, path: str) -> int:
+    """Requests for `path`'s pages: not the one-record checks of how the server reads date-time literals (`Id eq`),
+    which the first load makes once, on whichever table reads a page first."""
+    return sum("Id eq" not in unquote_plus(entry.query) for entry in sim.request_log.entries(path=path))
+
+
 def test_later_checkpoints_read_only_the_tables_left_unfinished(run_ploomes, ploomes_sim, warehouse):
     settings = {"page_size": 50, "max_ranges_per_table": 1}
     contacts, deals = len(contacts_truth(ploomes_sim)), len(list(ploomes_sim.records("Deals")))
@@ -80,8 +87,8 @@ def test_later_checkpoints_read_only_the_tables_left_unfinished(run_ploomes, plo
     report = run_ploomes(tables=["contacts", "deals", "currencies"], checkpoint_pages=3, source=settings)
     assert len(report.clients) == -(-contacts // 150)  # a checkpoint per 3 pages of contacts, the longest table
     # every table is read once over the checkpoints, not again in each: deals page by page, the lookup once
-    assert ploomes_sim.request_log.count(path="/Deals") == -(-deals // 50)
-    assert ploomes_sim.request_log.count(path="/Currencies") == 1
+    assert page_requests(ploomes_sim, "/Deals") == -(-deals // 50)
+    assert page_requests(ploomes_sim, "/Currencies") == 1
     for table, endpoint in (("contacts", "Contacts"), ("deals", "Deals"), ("currencies", "Currencies")):
         assert warehouse.count(table) == len(list(ploomes_sim.records(endpoint)))
 
