@@ -152,6 +152,7 @@ class RecordsRead:
         self._expanded: tuple[str, ...] = ()  # what the pages being read expanded
         self._refused: tuple[str, ...] = ()  # what the API refused to expand in this run
         self._style: str | None = None  # how the window's date-times are written
+        self._hinted: tuple[Any, Any] | None = None  # (custom-field columns, the hints made with them)
         self._pages_read = 0
         self._requests = 0
 
@@ -346,7 +347,14 @@ class RecordsRead:
         return rows, children
 
     def _parent_hints(self, extra: dict[str, dict[str, Any]] | None = None) -> Any:
-        return self._hints({**(self._mapper.column_hints() if self._mapper else {}), **(extra or {})})
+        """The table's hints with its custom-field columns: made again only when those change (a kind learned from
+        values), since dlt validates every column of the hints given with an item."""
+        custom = self._mapper.column_hints() if self._mapper else {}
+        if extra:
+            return self._hints({**custom, **extra})
+        if self._hinted is None or self._hinted[0] != custom.keys():
+            self._hinted = (custom.keys(), self._hints(custom))
+        return self._hinted[1]
 
     def _warn_about(self, columns: NativeColumns) -> None:
         table = self._entity.table

@@ -38,20 +38,20 @@ class NativeColumns:
     def __init__(self, entity: Entity, custom_columns: Collection[str]):
         self._declared = {snake(name) for name in entity.natives}
         self._custom = set(custom_columns)
-        self._columns: dict[str, str] = {}
+        # property -> column; "" for the navigations that are not the row's own (custom fields, child lists)
+        self.of: dict[str, str] = dict.fromkeys(("OtherProperties", *(child.nav for child in entity.children)), "")
         self.renamed: dict[str, str] = {}
 
     def used(self) -> set[str]:
         """The columns the properties seen so far were written to."""
-        return set(self._columns.values())
+        return {column for column in self.of.values() if column}
 
     def column(self, key: str) -> str:
-        column = self._columns.get(key)
-        if column is None:
-            column = snake(key)
-            if column in self._custom and column not in self._declared:
-                self.renamed[key] = column = column + NATIVE_SUFFIX
-            self._columns[key] = column
+        """The column of a property not seen before (then in `of`)."""
+        column = snake(key)
+        if column in self._custom and column not in self._declared:
+            self.renamed[key] = column = column + NATIVE_SUFFIX
+        self.of[key] = column
         return column
 
 
@@ -74,12 +74,14 @@ def flatten(
 ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     """The row and, for each child table whose navigation was `expanded`, the parent's complete set of children."""
     parent_id = record_id(entity.table, record)
-    child_navs = {child.nav for child in entity.children}
-    row = {
-        columns.column(key): value
-        for key, value in record.items()
-        if key != "OtherProperties" and key not in child_navs
-    }
+    of = columns.of
+    row = {}
+    for key, value in record.items():
+        column = of.get(key)
+        if column is None:
+            column = columns.column(key)
+        if column:
+            row[column] = value
     row["id"] = parent_id
     if mapper is not None:
         row.update(mapper.values(record.get("OtherProperties")))
