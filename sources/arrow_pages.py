@@ -79,12 +79,11 @@ def to_arrow(rows: Sequence[Mapping[str, Any]], types: dict[str, str]) -> pa.Tab
     arrays: list[pa.Array] = []
     for name in dict.fromkeys(itertools.chain.from_iterable(rows)):
         values = [row.get(name) for row in rows]
+        if values.count(None) == len(values):
+            continue  # dlt fills a column the item lacks with nulls; declared ones are created from their hints
         data_type = types.get(name)
         if data_type is None:
-            first = next((v for v in values if v is not None), None)
-            if first is None:
-                continue
-            data_type = types[name] = _new_column_type(first)
+            data_type = types[name] = _new_column_type(next(v for v in values if v is not None))
         for column, array in _columns(name, values, data_type, types):
             names.append(column)
             arrays.append(array)
