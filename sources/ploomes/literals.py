@@ -5,9 +5,10 @@ server read the `Z` literal as local time, every window would start three hours 
 lookback (minutes) would not cover the gap: updates would be skipped without a word. So one record whose
 `LastUpdateDate` is known is asked for as updated after the instant just before it and after the instant just after
 it, with `Z` literals, then with `-03:00` ones; the style the server reads as meant is kept in the source's state
-(`filter_literals`), and every window is written in it. Two requests, once: during the first load, on the first page
-a table reads; before the first incremental window when a warehouse loaded before this check has none. If neither
-style is read as meant, every incremental table stops with a line that says so.
+(`filter_literals`), and every window is written in it. Two requests, once (a few more if the record changes
+meanwhile): during the first load, on the first page a table reads; before the first incremental window when a
+warehouse loaded before this check has none. If neither style is read as meant, every incremental table stops with a
+line that says so.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ STATE_KEY = "filter_literals"
 _BRASILIA = pendulum.FixedTimezone(-3 * 3600)
 _FORMAT = "YYYY-MM-DDTHH:mm:ss.SSSZ"  # pendulum's Z is the offset: +00:00 or -03:00
 _MARGIN = pendulum.duration(seconds=1)
+_CHECKS = 3  # a record updated during its check is checked again with its new value, this many times at most
 
 
 class LiteralsMisread(InvalidResponseError):
@@ -51,25 +53,41 @@ def known_record(rows: list[dict[str, Any]], cursor: str) -> dict[str, Any] | No
     return None
 
 
-def decide(get_json: GetJson, path: str, cursor: str, record: dict[str, Any]) -> tuple[str, int]:
-    """The literal style this endpoint reads as meant, and the requests the check made; LiteralsMisread if none."""
+def decide(get_json: GetJson, path: str, cursor: str, record: dict[str, Any]) -> tuple[str | None, int]:
+    """The literal style this endpoint reads as meant, and the requests the check made; LiteralsMisread if none.
+
+    The record may change or go while it is checked (a sync runs while users work): when neither style answered as
+    meant, its `cursor` is read again, and a record updated meanwhile is checked again with its new value; one
+    deleted leaves the style undecided (None), for the next page or table to decide.
+    """
     record_id = row_id(record, path)
-    stamp = pendulum.parse(str(record[cursor]))
     requests = 0
 
-    def returns_it(after: pendulum.DateTime, style: str) -> bool:
+    def ask(condition: str) -> list[dict[str, Any]]:
         nonlocal requests
         requests += 1
-        params = {"$filter": f"Id eq {record_id} and {cursor} gt {literal(after, style)}", "$select": "Id", "$top": 1}
-        return bool(page_rows(get_json(path, params), path))
+        params = {"$filter": f"Id eq {record_id}{condition}", "$select": f"Id,{cursor}", "$top": 1}
+        return page_rows(get_json(path, params), path)
 
-    for style in (UTC, OFFSET):
-        if returns_it(stamp - _MARGIN, style) and not returns_it(stamp + _MARGIN, style):
-            return style, requests
+    def returns_it(after: pendulum.DateTime, style: str) -> bool:
+        return bool(ask(f" and {cursor} gt {literal(after, style)}"))
+
+    stamp = pendulum.parse(str(record[cursor]))
+    for _ in range(_CHECKS):
+        for style in (UTC, OFFSET):
+            if returns_it(stamp - _MARGIN, style) and not returns_it(stamp + _MARGIN, style):
+                return style, requests
+        now = ask("")
+        if not now:
+            return None, requests
+        current = pendulum.parse(str(now[0].get(cursor)))
+        if current == stamp:
+            break
+        stamp = current
     raise LiteralsMisread(
         f"GET {path}: asked for record Id={record_id} as updated after a second before and after a second after its "
-        f"{cursor} ({record[cursor]}), with Z and with -03:00 literals, the API never answered as those instants mean, "
-        f"so incremental windows could skip updates; run with --full-refresh until this is resolved"
+        f"{cursor} ({stamp.isoformat()}), with Z and with -03:00 literals, the API never answered as those instants "
+        f"mean, so incremental windows could skip updates; run with --full-refresh until this is resolved"
     )
 
 
@@ -94,5 +112,6 @@ class LiteralStyle:
             if record is None:
                 return None, 0
             style, requests = decide(get_json, path, cursor, record)
-            state[STATE_KEY] = style
+            if style is not None:
+                state[STATE_KEY] = style
             return style, requests

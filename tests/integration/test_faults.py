@@ -56,13 +56,13 @@ class Harness:
     # table -> ids of records deleted in the API during the scenario, whose rows no deletion sweep removes yet
     deleted: dict[str, set] = field(default_factory=dict)
     cleanups: list[Callable[[], None]] = field(default_factory=list)
-    skipped: set[str] = field(default_factory=set)  # tables the last sync skipped as unreadable
-    failed: set[str] = field(default_factory=set)  # tables the last sync reported failed
+    skipped: dict[str, str] = field(default_factory=dict)  # tables the last sync skipped as unreadable, and why
+    failed: dict[str, str] = field(default_factory=dict)  # tables the last sync reported failed, and its lines
     tables: tuple[str, ...] | None = None  # the tables its runs read and compare (None: every table)
 
     def sync(self, **source: Any) -> bool:
         """One in-process run; True when it read every table to the end, False when it raised or stopped short."""
-        self.skipped, self.failed = set(), set()
+        self.skipped, self.failed = {}, {}
         try:
             if self.tables:
                 report = self.run(tables=list(self.tables), source={"page_size": IN_PROCESS_PAGE_SIZE, **source})
@@ -70,7 +70,7 @@ class Harness:
                 report = self.run(source=source)
         except Exception:  # noqa: BLE001 - a failed run is an outcome here; the clean sync must repair it
             return False
-        self.skipped, self.failed = set(report.skipped), set(report.failed)
+        self.skipped, self.failed = dict(report.skipped), dict(report.failed)
         return not (report.skipped or report.failed or report.unfinished) and report.resume_at is None
 
     def assert_matches_source(self) -> None:
@@ -200,9 +200,9 @@ def faulted(
         for rule in injected:
             assert rule.id not in live or live[rule.id].fired, f"the {rule.kind.value} fault never fired"
         if skips:
-            assert h.skipped == {skips}, f"expected only {skips} skipped, got {h.skipped}"
+            assert set(h.skipped) == {skips}, f"expected only {skips} skipped, got {h.skipped}"
         elif table_fails:
-            assert h.failed == {table_fails}, f"expected only {table_fails} failed, got {h.failed}"
+            assert set(h.failed) == {table_fails}, f"expected only {table_fails} failed, got {h.failed}"
         else:
             assert completed != fails, "the sync failed" if completed is False else "the sync did not fail"
         return completed
@@ -277,7 +277,8 @@ def changes_during_sync(change: Callable[[Harness], None]) -> Callable[[Harness]
         with after_requests(h.sim, 8, lambda: change(h)) as changed:
             completed = h.sync()
         h.sim.latency.settings = LatencySettings()
-        assert completed and changed.is_set(), "the changes were not made during a sync that completed"
+        assert changed.is_set(), "the changes were made after the sync"
+        assert completed, f"the sync did not complete: failed {h.failed}, skipped {h.skipped}"
         return False  # what changed after the sync's window opened is the next sync's
 
     return disturb

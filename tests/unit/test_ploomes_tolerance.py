@@ -99,8 +99,13 @@ class LocalTimeServer:
 
     def __init__(self, stamp: str, reads_z: str):
         self.stamp, self.reads_z = pendulum.parse(stamp), reads_z
+        self.deleted = False
 
     def get_json(self, path, params):
+        if self.deleted:
+            return {"value": []}
+        if " gt " not in params["$filter"]:  # the record read again, by its Id
+            return {"value": [{"Id": 7, "LastUpdateDate": self.stamp.isoformat()}]}
         literal = params["$filter"].rsplit(" gt ", 1)[1]
         if literal.endswith("Z") and self.reads_z == "local":
             moment = pendulum.parse(literal[:-1], tz=pendulum.FixedTimezone(-3 * 3600))
@@ -123,6 +128,20 @@ def test_a_server_that_reads_literals_as_no_instant_is_refused_with_the_record_i
     record = {"Id": 7, "LastUpdateDate": "2025-03-07T12:39:44.957-03:00"}
     with pytest.raises(LiteralsMisread, match="Id=7"):
         decide(server.get_json, "/Deals", "LastUpdateDate", record)
+
+
+def test_a_record_updated_while_it_is_checked_is_checked_again_with_its_new_value():
+    server = LocalTimeServer("2025-03-07T12:40:02.000-03:00", "utc")  # updated after the sync read it
+    record = {"Id": 7, "LastUpdateDate": "2025-03-07T12:39:44.957-03:00"}
+    style, requests = decide(server.get_json, "/Deals", "LastUpdateDate", record)
+    assert style == UTC and requests == 2 + 2 + 1 + 2  # Z and -03:00 asked, read again, Z asked again
+
+
+def test_a_record_deleted_while_it_is_checked_leaves_the_style_undecided_rather_than_fail_the_table():
+    server = LocalTimeServer("2025-03-07T12:39:44.957-03:00", "utc")
+    server.deleted = True
+    record = {"Id": 7, "LastUpdateDate": "2025-03-07T12:39:44.957-03:00"}
+    assert decide(server.get_json, "/Deals", "LastUpdateDate", record) == (None, 3)
 
 
 def test_child_items_without_id_get_keys_stable_while_the_item_and_its_place_are():
