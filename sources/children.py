@@ -3,7 +3,8 @@
 A child table merges on the parent's key (`merge_key`): every reload of a parent carries all its children, so
 dlt's merge deletes what the parent had before and inserts what it has now. A parent whose list became empty has no
 child row to carry its key, so it sends one marker row flagged for hard delete: the merge deletes the old children by
-the parent key and stores nothing for the marker.
+the parent key and stores nothing for the marker. The flag's column must exist in the table for the merge to read it:
+it is named like dlt's own bookkeeping columns (`_dlt_...`), which BI users already pass over, and comes last.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import dlt
 import orjson
 
-CLEARED_MARKER = "_parent_has_no_children"
+CLEARED_MARKER = "_dlt_parent_cleared"
 _POSITIVE_INT64 = (1 << 63) - 1
 
 
@@ -30,6 +31,12 @@ def stable_child_id(parent_id: Any, position: int, item: dict[str, Any]) -> int:
     content = orjson.dumps(item, option=orjson.OPT_SORT_KEYS, default=str)
     digest = hashlib.blake2b(b"%s:%d:" % (str(parent_id).encode(), position) + content, digest_size=8).digest()
     return int.from_bytes(digest, "big") & _POSITIVE_INT64 or 1
+
+
+def id_first(columns: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Column hints with `id` (declared with its type) first: a table's columns keep the order in which dlt first
+    met them, and a BI user looks for the key first."""
+    return {"id": columns["id"], **columns} if "id" in columns else columns
 
 
 def references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:
@@ -59,7 +66,10 @@ def child_table_hints(
         write_disposition="merge",
         primary_key="id",
         merge_key=parent_key,
-        columns={CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True}, **(columns or {})},
+        columns={
+            **id_first(columns or {}),
+            CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True},
+        },
         references=references(refs),
         additional_table_hints=table_hints,
     )

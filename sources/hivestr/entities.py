@@ -31,8 +31,8 @@ def column_types(
     integers: tuple[str, ...] = (),
     booleans: tuple[str, ...] = (),
 ) -> dict[str, dict[str, str]]:
-    """dlt column hints; money is integer centavos, timestamps are stored in UTC. Declared, a column keeps its type
-    whatever a value looks like (a number sent as text is coerced to it)."""
+    """dlt column hints, `id` (a UUID) first; money is integer centavos, timestamps are stored in UTC. Declared, a
+    column keeps its type whatever a value looks like (a number sent as text is coerced to it)."""
     kinds = {
         "bigint": money + integers,
         "double": decimals,
@@ -41,7 +41,8 @@ def column_types(
         "time": times,
         "bool": booleans,
     }
-    return {name: {"name": name, "data_type": kind} for kind, names in kinds.items() for name in names}
+    declared = {name: {"name": name, "data_type": kind} for kind, names in kinds.items() for name in names}
+    return {"id": {"name": "id", "data_type": "text", "nullable": False}, **declared}
 
 
 def _always(_record: Row) -> bool:

@@ -17,7 +17,7 @@ from .paging import response_rows
 from .reader import Run
 from .rows import flatten
 
-NO_LONGER_LISTED = "_no_longer_listed"
+NO_LONGER_LISTED = "_dlt_no_longer_listed"  # named like dlt's own columns: see sources/children.py
 NO_LONGER_LISTED_HINT = {NO_LONGER_LISTED: {"name": NO_LONGER_LISTED, "data_type": "bool", "hard_delete": True}}
 
 

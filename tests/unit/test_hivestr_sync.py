@@ -139,7 +139,7 @@ def test_first_run_loads_every_table_with_flattened_typed_columns(harness):
     assert "client" not in harness.column_types("proposals")
     assert "media_vehicle" not in harness.column_types("proposal_items")
     assert "user" not in harness.column_types("client_notes")
-    assert harness.query("select count(*) from hivestr.proposal_items where _parent_has_no_children") == [(0,)]
+    assert harness.query("select count(*) from hivestr.proposal_items where _dlt_parent_cleared") == [(0,)]
 
 
 def test_money_dates_and_times_land_typed(harness):
@@ -248,7 +248,7 @@ def test_children_are_replaced_exactly_when_their_parent_changes(harness):
     assert harness.ids("client_notes") == expected_notes(fake)  # untouched parents keep their children
     assert report.tables["pipeline_deal_tasks"].rows == 1  # t1 again; d2's empty set is a marker, not a row
     for table in ("pipeline_deal_tasks", "inventory_media_schedules", "proposal_items"):
-        assert harness.query(f"select count(*) from hivestr.{table} where _parent_has_no_children") == [(0,)]
+        assert harness.query(f"select count(*) from hivestr.{table} where _dlt_parent_cleared") == [(0,)]
 
 
 def test_full_refresh_drops_tables_and_state_and_reloads_everything(harness):

@@ -1,0 +1,71 @@
+"""What a BI user browsing the warehouse finds: `id` first in every table, no column of the connector's own
+bookkeeping among the data, and staging datasets that hold nothing once a load is done."""
+
+from __future__ import annotations
+
+import pytest
+
+# dlt's own columns: BI tools and analysts know the prefix; the analytics layer leaves them out.
+DLT_PREFIX = "_dlt_"
+
+
+def data_columns(warehouse) -> dict[str, list[str]]:
+    """Each data table of the dataset (dlt's own tables aside) -> its columns in their order."""
+    rows = warehouse.query(
+        "select table_name, column_name from information_schema.columns "
+        f"where table_schema = '{warehouse.dataset}' and table_name not like '\\_dlt\\_%' escape '\\' "
+        "order by table_name, ordinal_position"
+    )
+    columns: dict[str, list[str]] = {}
+    for row in rows:
+        columns.setdefault(row["table_name"], []).append(row["column_name"])
+    return columns
+
+
+def staged_rows(warehouse) -> dict[str, int]:
+    staging = f"{warehouse.dataset}_staging"
+    tables = warehouse.query(f"select table_name from information_schema.tables where table_schema = '{staging}'")
+    count = "select count(*) as n from {}.{}"
+    return {
+        t["table_name"]: warehouse.query(count.format(staging, t["table_name"]))[0]["n"]
+        for t in tables
+        if not t["table_name"].startswith(DLT_PREFIX)  # dlt keeps its schema version there
+    }
+
+
+def assert_clean(warehouse, expected_tables: int) -> None:
+    columns = data_columns(warehouse)
+    assert len(columns) >= expected_tables, sorted(columns)
+    assert {table: cols[0] for table, cols in columns.items() if cols[0] != "id"} == {}
+    bookkeeping = {
+        table: [c for c in cols if c.startswith("_") and not c.startswith(DLT_PREFIX) and c != "_deleted_at"]
+        for table, cols in columns.items()
+    }
+    assert {table: cols for table, cols in bookkeeping.items() if cols} == {}
+    staged = staged_rows(warehouse)
+    assert staged, "no merge was staged: the test would prove nothing"
+    assert {table: n for table, n in staged.items() if n} == {}
+
+
+def test_ploomes_tables_start_with_id_and_staging_is_emptied(ploomes_sim, run_ploomes, warehouse):
+    run_ploomes()
+    contacts = list(ploomes_sim.records("Contacts"))
+    ploomes_sim.update("Contacts", contacts[0]["Id"], {"Phones": []})  # a parent whose children are all gone
+    ploomes_sim.update("Contacts", contacts[1]["Id"], {"Note": "Alterado"})
+    run_ploomes()
+    with warehouse.reading():
+        assert_clean(warehouse, expected_tables=40)
+        phones = warehouse.query(
+            f"select count(*) as n from {warehouse.dataset}.contact_phones where contact_id = {contacts[0]['Id']}"
+        )
+    assert phones[0]["n"] == 0
+
+
+@pytest.mark.parametrize("hivestr_config", [{"scale": 30}])
+def test_hivestr_tables_start_with_id_and_staging_is_emptied(hivestr_sim, run_hivestr, warehouse):
+    run_hivestr()
+    client = next(iter(hivestr_sim.records("clients")))
+    hivestr_sim.update("clients", client["id"], {"notes": "Cliente alterado"})
+    run_hivestr()
+    with warehouse.reading():
+        assert_clean(warehouse, expected_tables=8)
