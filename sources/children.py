@@ -16,6 +16,10 @@ import dlt
 import orjson
 
 CLEARED_MARKER = "_dlt_parent_cleared"
+# The flag's name until 3 December 2026. A warehouse loaded before keeps that column, hinted as the hard-delete flag
+# in its stored schema, and dlt allows one flag a table: the old column is told it is one no longer. Without a type
+# the hint creates no column where there is none.
+FORMER_MARKER_HINT = {"_parent_has_no_children": {"name": "_parent_has_no_children", "hard_delete": False}}
 _POSITIVE_INT64 = (1 << 63) - 1
 
 
@@ -68,6 +72,7 @@ def child_table_hints(
         merge_key=parent_key,
         columns={
             **id_first(columns or {}),
+            **FORMER_MARKER_HINT,
             CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True},
         },
         references=references(refs),

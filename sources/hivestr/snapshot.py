@@ -18,7 +18,11 @@ from .reader import Run
 from .rows import flatten
 
 NO_LONGER_LISTED = "_dlt_no_longer_listed"  # named like dlt's own columns: see sources/children.py
-NO_LONGER_LISTED_HINT = {NO_LONGER_LISTED: {"name": NO_LONGER_LISTED, "data_type": "bool", "hard_delete": True}}
+NO_LONGER_LISTED_HINT = {
+    # its name until 3 December 2026, no longer the flag in a warehouse loaded before (see sources/children.py)
+    "_no_longer_listed": {"name": "_no_longer_listed", "hard_delete": False},
+    NO_LONGER_LISTED: {"name": NO_LONGER_LISTED, "data_type": "bool", "hard_delete": True},
+}
 
 
 def snapshot_items(entity: Entity, run: Run, state: dict[str, Any]) -> Iterator[list[dict[str, Any]]]:

@@ -69,3 +69,48 @@ def test_hivestr_tables_start_with_id_and_staging_is_emptied(hivestr_sim, run_hi
     run_hivestr()
     with warehouse.reading():
         assert_clean(warehouse, expected_tables=8)
+
+
+def test_a_warehouse_loaded_under_the_former_flag_name_still_empties_children_and_stores_no_marker(
+    ploomes_sim, run_ploomes, warehouse, monkeypatch
+):
+    import sources.children
+
+    with monkeypatch.context() as before:  # the connector as it was: the flag had another name
+        before.setattr(sources.children, "CLEARED_MARKER", "_parent_has_no_children")
+        before.setattr(sources.children, "FORMER_MARKER_HINT", {})
+        run_ploomes()
+    with_phones = [c for c in ploomes_sim.records("Contacts") if c.get("Phones")]
+    emptied = with_phones[0]["Id"]
+    ploomes_sim.update("Contacts", emptied, {"Phones": []})
+    run_ploomes()
+    with warehouse.reading():
+        phones = warehouse.rows("contact_phones")
+        columns = set(warehouse.columns("contact_phones"))
+    assert {"_parent_has_no_children", "_dlt_parent_cleared"} <= columns
+    assert [row for row in phones if row["contact_id"] == emptied] == []
+    assert [row for row in phones if row["id"] < 0] == []  # a marker row has the parent's id negated
+    expected = sum(len(c.get("Phones") or []) for c in ploomes_sim.records("Contacts"))
+    assert len(phones) == expected
+
+
+@pytest.mark.parametrize("hivestr_config", [{"scale": 30}])
+def test_a_hivestr_warehouse_loaded_under_the_former_flag_names_loads_again(
+    hivestr_sim, run_hivestr, warehouse, monkeypatch
+):
+    import sources.children
+    import sources.hivestr
+    import sources.hivestr.snapshot
+
+    former = "_no_longer_listed"
+    with monkeypatch.context() as before:  # the connector as it was: the flags had other names
+        before.setattr(sources.children, "CLEARED_MARKER", "_parent_has_no_children")
+        before.setattr(sources.children, "FORMER_MARKER_HINT", {})
+        before.setattr(sources.hivestr.snapshot, "NO_LONGER_LISTED", former)
+        hint = {former: {"name": former, "data_type": "bool", "hard_delete": True}}
+        before.setattr(sources.hivestr, "NO_LONGER_LISTED_HINT", hint)
+        run_hivestr()
+    report = run_hivestr()
+    assert not report.failed and not report.skipped
+    with warehouse.reading():
+        assert {former, "_dlt_no_longer_listed"} <= set(warehouse.columns("pipeline_reminders"))
