@@ -37,12 +37,6 @@ def stable_child_id(parent_id: Any, position: int, item: dict[str, Any]) -> int:
     return int.from_bytes(digest, "big") & _POSITIVE_INT64 or 1
 
 
-def id_first(columns: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Column hints with `id` (declared with its type) first: a table's columns keep the order in which dlt first
-    met them, and a BI user looks for the key first."""
-    return {"id": columns["id"], **columns} if "id" in columns else columns
-
-
 def references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:
     """dlt table references (column -> table's `id`), so `dlt pipeline <name> schema` draws the relationships.
 
@@ -71,7 +65,7 @@ def child_table_hints(
         primary_key="id",
         merge_key=parent_key,
         columns={
-            **id_first(columns or {}),
+            **(columns or {}),  # declared `id` first: dlt keeps the order it first met columns in
             **FORMER_MARKER_HINT,
             CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True},
         },

@@ -17,7 +17,7 @@ import httpx
 from dlt.common.configuration.inject import with_config
 from dlt.sources import DltResource
 
-from sources.children import id_first, references
+from sources.children import references
 from sources.deletions import LoadedRows, Sweep, check_mode
 from sources.http import SYSTEM_CLOCK, ApiClient, Clock, NotFoundError, PermissionDeniedError
 from sources.report import SyncReport
@@ -112,7 +112,7 @@ def _select(tables: Sequence[str] | None) -> list[Entity]:
 def _resource(entity: Entity, run: Run) -> DltResource:
     if entity.snapshot:
         hints: dict[str, Any] = {
-            "columns": {**id_first(entity.columns), **NO_LONGER_LISTED_HINT},
+            "columns": {**entity.columns, **NO_LONGER_LISTED_HINT},
             "references": references(entity.references),
         }
     else:

@@ -21,7 +21,7 @@ from typing import Any
 
 import dlt
 
-from sources.children import CLEARED_MARKER, child_table_hints, id_first, references
+from sources.children import CLEARED_MARKER, child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, ChildTable, Sweep
 from sources.http import ApiClient, Clock, NotFoundError, PermissionDeniedError, RateLimitExhausted
 from sources.isolation import UnloadableRecord, settle_table_error
@@ -154,7 +154,7 @@ class ParentTableReader:
 
     def _parent_hints_with(self, extra: dict[str, Any]) -> Any:
         entity = self._entity
-        columns = id_first({**entity.columns, **DELETED_AT_HINT, **extra})
+        columns = {**entity.columns, **DELETED_AT_HINT, **extra}
         return dlt.mark.make_hints(table_name=entity.table, columns=columns, references=references(entity.references))
 
     def _sweep(self, listed: set[str], batch: _Batch) -> Iterator[Any]:

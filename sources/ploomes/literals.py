@@ -58,7 +58,7 @@ def decide(get_json: GetJson, path: str, cursor: str, record: dict[str, Any]) ->
 
     The record may change or go while it is checked (a sync runs while users work): when neither style answered as
     meant, its `cursor` is read again, and a record updated meanwhile is checked again with its new value; one
-    deleted leaves the style undecided (None), for the next page or table to decide.
+    deleted, or still changing after a few checks, leaves the style undecided (None), for the next page or table.
     """
     record_id = row_id(record, path)
     requests = 0
@@ -77,18 +77,19 @@ def decide(get_json: GetJson, path: str, cursor: str, record: dict[str, Any]) ->
         for style in (UTC, OFFSET):
             if returns_it(stamp - _MARGIN, style) and not returns_it(stamp + _MARGIN, style):
                 return style, requests
-        now = ask("")
-        if not now:
-            return None, requests
-        current = pendulum.parse(str(now[0].get(cursor)))
+        now = known_record(ask(""), cursor)
+        if now is None:
+            break  # gone, or its cursor no longer readable: another record decides
+        current = pendulum.parse(str(now[cursor]))
         if current == stamp:
-            break
+            raise LiteralsMisread(
+                f"GET {path}: asked for record Id={record_id} as updated after a second before and after a second "
+                f"after its {cursor} ({stamp.isoformat()}), with Z and with -03:00 literals, the API never answered as "
+                f"those instants mean, so incremental windows could skip updates; run with --full-refresh until this "
+                f"is resolved"
+            )
         stamp = current
-    raise LiteralsMisread(
-        f"GET {path}: asked for record Id={record_id} as updated after a second before and after a second after its "
-        f"{cursor} ({stamp.isoformat()}), with Z and with -03:00 literals, the API never answered as those instants "
-        f"mean, so incremental windows could skip updates; run with --full-refresh until this is resolved"
-    )
+    return None, requests  # the record kept changing: undecided, for the next page or table
 
 
 class LiteralStyle:

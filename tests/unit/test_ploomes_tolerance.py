@@ -144,6 +144,18 @@ def test_a_record_deleted_while_it_is_checked_leaves_the_style_undecided_rather_
     assert decide(server.get_json, "/Deals", "LastUpdateDate", record) == (None, 3)
 
 
+def test_a_record_that_keeps_changing_while_it_is_checked_leaves_the_style_undecided():
+    class BusyServer(LocalTimeServer):  # "text" answers as no instant; each read finds the record updated again
+        def get_json(self, path, params):
+            if " gt " not in params["$filter"]:
+                self.stamp = self.stamp.add(seconds=5)
+            return super().get_json(path, params)
+
+    server = BusyServer("2025-03-07T12:39:44.957-03:00", "text")
+    record = {"Id": 7, "LastUpdateDate": "2025-03-07T12:39:44.957-03:00"}
+    assert decide(server.get_json, "/Deals", "LastUpdateDate", record)[0] is None
+
+
 def test_child_items_without_id_get_keys_stable_while_the_item_and_its_place_are():
     contacts = ENTITIES_BY_TABLE["contacts"]
     record = {"Id": "41", "Name": "A", "Phones": [{"PhoneNumber": "1"}, {"PhoneNumber": "2"}, "(11) 3333-4444"]}
