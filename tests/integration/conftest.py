@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -103,12 +104,29 @@ def hivestr_config() -> dict:
     return {}
 
 
+class StillClock:
+    """The Hivestr simulator's "now", standing still unless a test moves it. Reminders and deals' task counts
+    follow the clock: on a running one a task falls due between the load and the comparison now and then."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
 def hivestr_sim(hivestr_config):
+    """A served Hivestr simulator on a StillClock; a test that needs time to pass (tokens expiring, the hourly
+    budget's window) sets {"clock": time.time} in hivestr_config."""
     from simulators.hivestr import HivestrConfig, HivestrSimulator
 
     key, secret = f"hvstr_{uuid.uuid4().hex[:12]}", f"secret-{uuid.uuid4().hex}"
     settings = {"scale": 120, "seed": 5, "credentials": ((key, secret),), "requests_per_hour": None}
+    settings["clock"] = StillClock()
     sim = HivestrSimulator(HivestrConfig(**{**settings, **hivestr_config}))
     with sim.serve() as base_url:
         sim.base_url = base_url  # already ends in /api/v1

@@ -34,21 +34,10 @@ def test_a_run_with_no_changes_makes_list_page_requests_only(run_hivestr, hivest
     assert sum(t.rows for name, t in report.tables.items() if name != "pipeline_reminders") == 0
 
 
-class ShiftedClock:
-    """The simulator's "now", moved forward by the test (tasks fall due with no record changing)."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.time() + self.offset
-
-
-@pytest.mark.parametrize("hivestr_config", [{"clock": ShiftedClock()}])
 def test_tasks_falling_due_update_the_deal_rows_without_reading_their_tasks(run_hivestr, hivestr_sim, warehouse):
     run_hivestr()
     summaries_before = {d["id"]: d["tasks_summary"] for d in hivestr_sim.records("deals")}
-    hivestr_sim.config.clock.offset += 30 * 24 * 3600
+    hivestr_sim.config.clock.advance(30 * 24 * 3600)
     moved = {d["id"] for d in hivestr_sim.records("deals") if d["tasks_summary"] != summaries_before[d["id"]]}
     assert len(moved) >= 3  # the precondition: a month later, summaries read differently
     hivestr_sim.request_log.clear()
@@ -97,7 +86,7 @@ def test_changed_items_deleted_task_and_new_note_are_reflected(run_hivestr, hive
     assert warehouse.query(f"select content from {warehouse.dataset}.client_notes where id = '{note['id']}'")
 
 
-@pytest.mark.parametrize("hivestr_config", [{"token_ttl_seconds": 1.5}])
+@pytest.mark.parametrize("hivestr_config", [{"token_ttl_seconds": 1.5, "clock": time.time}])
 def test_a_token_expiring_mid_run_is_renewed_without_losing_a_page(run_hivestr, hivestr_sim, warehouse):
     hivestr_sim.latency.settings = LatencySettings(per_request=0.02)
     run_hivestr(source={"token_renew_margin_seconds": 0})
@@ -130,7 +119,7 @@ def test_a_token_revoked_mid_run_is_renewed_once_on_401(run_hivestr, hivestr_sim
         assert_table_matches(warehouse, hivestr_sim, table)
 
 
-@pytest.mark.parametrize("hivestr_config", [{"requests_per_hour": 60, "rate_window_seconds": 3}])
+@pytest.mark.parametrize("hivestr_config", [{"requests_per_hour": 60, "rate_window_seconds": 3, "clock": time.time}])
 def test_an_exhausted_budget_stops_cleanly_and_the_next_run_completes(run_hivestr, hivestr_sim, warehouse):
     first = run_hivestr(source={"requests_per_hour": 1_000_000, "max_budget_wait_seconds": 0})
     assert first.resume_at is not None  # stopped for the budget, with a time to resume
