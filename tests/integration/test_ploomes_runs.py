@@ -13,7 +13,7 @@ from sources.http import RetryPolicy
 from sources.ploomes.entities import ENTITIES_BY_TABLE
 from sources.ploomes.paging import KeysetReader
 from tests.integration.compare import assert_same_rows
-from tests.integration.conftest import TEST_KEY
+from tests.integration.conftest import FAST, TEST_KEY
 
 CONTACTS = ENTITIES_BY_TABLE["contacts"]
 
@@ -132,6 +132,8 @@ def test_a_removed_field_keeps_its_column_written_null(run_ploomes, ploomes_sim,
 def test_check_lists_readable_tables_and_a_bad_key_is_one_line(ploomes_sim, monkeypatch, capsys):
     monkeypatch.setenv("SOURCES__PLOOMES__BASE_URL", ploomes_sim.base_url)
     monkeypatch.setenv("SOURCES__PLOOMES__API_KEY", TEST_KEY)
+    # one request a table: at the default 120 a minute, ~45 tables would take the test 20 s
+    monkeypatch.setenv("SOURCES__PLOOMES__RATE_LIMIT_PER_MINUTE", str(FAST))
     assert ploomes_pipeline.main(["--check"]) == 0
     out = capsys.readouterr().out
     assert "documents" in out and "cannot read (HTTP 403)" in out
