@@ -35,12 +35,13 @@ HOOKS = Path(__file__).parent / "subprocess_hooks"
 KILL_TIMEOUT = 60  # seconds a subprocess may take to reach the point where it is killed
 # How long a run may take to end once it failed or was signalled: seconds, never minutes, and never a hang.
 END_DEADLINE = 30
-# The Ploomes tables an in-process scenario reads: records with custom fields and child items, a lookup and /Fields,
-# the paths its faults aim at among them. A fault in the HTTP layer does not care which table asks, and each of the
-# ~45 tables costs every run a fixed time; the scripts' scenarios, whose timing needs a long read, read every table.
-IN_PROCESS_TABLES = ("contacts", "deals", "orders", "products", "tasks", "users", "deal_stages", "custom_fields")
-# ... in small pages: about a hundred requests, so that a fault firing on 5% of them (seeded) fires several times.
-IN_PROCESS_PAGE_SIZE = 10
+# The Ploomes tables a scenario reads: records with custom fields and child items, a lookup and /Fields, the paths
+# its faults aim at among them. A fault in the HTTP layer does not care which table asks, and each of the ~45 tables
+# costs every run a fixed time.
+FEW_TABLES = ("contacts", "deals", "orders", "products", "tasks", "users", "deal_stages", "custom_fields")
+# ... in small pages: over a hundred requests, so that a fault firing on 5% of them (seeded) fires several times, and
+# a script is still reading when it is signalled or killed after a dozen.
+SMALL_PAGES = 10
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Harness:
         self.skipped, self.failed = {}, {}
         try:
             if self.tables:
-                report = self.run(tables=list(self.tables), source={"page_size": IN_PROCESS_PAGE_SIZE, **source})
+                report = self.run(tables=list(self.tables), source={"page_size": SMALL_PAGES, **source})
             else:
                 report = self.run(source=source)
         except Exception:  # noqa: BLE001 - a failed run is an outcome here; the clean sync must repair it
@@ -86,7 +87,8 @@ class Harness:
         """The pipeline script in a subprocess; `settings` are more of its source's (e.g. {"page_size": "20"})."""
         env = {**os.environ, **self._script_env(), "THREADS_AT_EXIT": str(self.threads_at_exit)}
         prefix = f"SOURCES__{self.system.upper()}__"
-        env.update({prefix + name.upper(): value for name, value in (settings or {}).items()})
+        settings = {"page_size": str(SMALL_PAGES), **(settings or {})} if self.tables else settings or {}
+        env.update({prefix + name.upper(): value for name, value in settings.items()})
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HOOKS), env.get("PYTHONPATH")]))
         if inject:
             env["INJECT_FAILURE"] = inject
@@ -98,6 +100,7 @@ class Harness:
             env["LOAD__WORKERS"] = "1"
         args = ["--destination", "postgres"] if self.warehouse.destination == "postgres" else []
         args += ["--duckdb-path", str(self.warehouse.duckdb_path or self.tmp_path / "unused.duckdb")]
+        args += ["--tables", ",".join(self.tables)] if self.tables else []
         command = [sys.executable, str(PROJECT_ROOT / "pipelines" / f"{self.system}_pipeline.py"), *args]
         # output to a file, not a pipe: a pipe nobody reads until the kill could fill up and stall the script
         with self.script_log.open("ab") as log:
@@ -151,7 +154,6 @@ class Harness:
 
     def use_script_dataset(self) -> None:
         """The script loads into the dataset named after the system: on Postgres, in a database of this test's own."""
-        self.tables = None  # the script reads every table, and so does the clean sync after it
         if self.warehouse.destination == "postgres":
             shared_dsn, shared_dataset = self.warehouse.postgres_dsn, self.warehouse.dataset
             self.warehouse.postgres_dsn = own_database(shared_dsn, self)
@@ -534,7 +536,7 @@ def harness(scenario, request, warehouse, tmp_path, monkeypatch) -> Iterator[Har
     sim = request.getfixturevalue(f"{scenario.system}_sim")
     run = request.getfixturevalue(f"run_{scenario.system}")
     h = Harness(scenario.system, sim, warehouse, run, tmp_path, monkeypatch)
-    h.tables = IN_PROCESS_TABLES if scenario.system == "ploomes" else None
+    h.tables = FEW_TABLES if scenario.system == "ploomes" else None
     yield h
     for cleanup in reversed(h.cleanups):
         cleanup()
