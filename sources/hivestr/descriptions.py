@@ -2,7 +2,8 @@
 
 One entry per table of `entities.py`, child tables included, sourced from the Hivestr API documentation (the seed's
 es text; the values themselves are pt-BR). Money is integer centavos everywhere, as the API sends it: divide by 100
-for reais. A column with no text here fails tests/unit/test_descriptions.py.
+for reais. A declared column with no text here fails tests/unit/test_descriptions.py; any column a load of the
+simulator makes, tests/integration/test_documentation.py.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ One entry per table of `entities.py` (its child tables and `custom_fields` inclu
 reference and the Ploomes API guide, with the vendor's pt-BR label in quotes where it helps to find the field in
 Ploomes. Columns many tables share are described once, in `COMMON`; a table's own text wins. A native column's
 description ends with its Ploomes property and the table it references, added by `table_text`; custom-field
-columns are described by custom_fields.py, from the account's `/Fields`. A column with no text here fails
-tests/unit/test_descriptions.py.
+columns are described by custom_fields.py, from the account's `/Fields`. A declared column with no text here fails
+tests/unit/test_descriptions.py; any column a load of the simulator makes, tests/integration/test_documentation.py.
 """
 
 from __future__ import annotations
