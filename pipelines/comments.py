@@ -13,7 +13,7 @@ from typing import Any
 
 import dlt
 
-from sources.descriptions import TableText, described_tables
+from sources.descriptions import described_tables
 from sources.report import SyncReport
 
 # (table, column) -> its comment (None: none yet); column None for the table's own. One query, whatever the size.
@@ -40,11 +40,11 @@ _CURRENT_COMMENTS = {
 def write_comments(pipeline: dlt.Pipeline, report: SyncReport) -> None:
     """Comment every table and column of the pipeline's dataset with its description; a failure is a warning."""
     try:
-        current_comments = _CURRENT_COMMENTS[pipeline.destination.destination_type]
         with pipeline.sql_client() as client:
-            statements = comment_statements(client, current_comments, described_tables(pipeline.default_schema))
+            statements = comment_statements(pipeline, client)
             if statements:
-                client.execute_many(statements)
+                with client.begin_transaction():  # one commit: DuckDB commits each statement on its own otherwise
+                    client.execute_many(statements)
     except Exception as error:  # noqa: BLE001 - a description must never fail a load that succeeded
         said = str(error).strip().splitlines()
         report.warn_run(
@@ -53,14 +53,15 @@ def write_comments(pipeline: dlt.Pipeline, report: SyncReport) -> None:
         )
 
 
-def comment_statements(client: Any, current_comments: str, described: dict[str, TableText]) -> list[str]:
-    """`COMMENT ON` statements for the tables and columns of `described` whose comment in the warehouse differs;
-    `current_comments` is the query that reads those."""
-    with client.execute_query(current_comments, client.dataset_name, client.dataset_name) as cursor:
+def comment_statements(pipeline: dlt.Pipeline, client: Any) -> list[str]:
+    """`COMMENT ON` statements for the tables and columns of the dataset (read through `client`, the pipeline's)
+    whose comment differs from their description in the pipeline's schema."""
+    dataset = client.dataset_name
+    with client.execute_query(_CURRENT_COMMENTS[pipeline.destination.destination_type], dataset, dataset) as cursor:
         current = {(table, column): comment for table, column, comment in cursor.fetchall()}
     literal = client.capabilities.escape_literal
     statements = []
-    for table, text in described.items():
+    for table, text in described_tables(pipeline.default_schema).items():
         if (table, None) not in current:
             continue  # not in the warehouse (yet)
         qualified = client.make_qualified_table_name(table)
