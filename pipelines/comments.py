@@ -14,6 +14,7 @@ from typing import Any
 import dlt
 
 from sources.descriptions import described_tables
+from sources.http import redact
 from sources.report import SyncReport
 
 # (table, column) -> its comment (None: none yet); column None for the table's own. One query, whatever the size.
@@ -49,7 +50,7 @@ def write_comments(pipeline: dlt.Pipeline, report: SyncReport) -> None:
         said = str(error).strip().splitlines()
         report.warn_run(
             "the tables' and columns' descriptions were not written to the warehouse as comments "
-            f"({said[0] if said else type(error).__name__}); the next run writes them"
+            f"({redact(said[0]) if said else type(error).__name__}); the next run writes them"
         )
 
 
