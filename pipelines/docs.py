@@ -3,7 +3,7 @@
 Both simulators' default accounts, at a small fixed scale and seed, are loaded into a temporary DuckDB by the
 pipelines themselves, so the dictionary lists every table and column a load makes, with the type dlt gave it and the
 description the warehouse's comments hold (sources/descriptions.py). Ploomes custom-field columns depend on the
-account: they are listed apart, as the simulator's account has them. tests/integration/test_descriptions.py fails
+account: they are listed apart, as the simulator's account has them. tests/integration/test_documentation.py fails
 when the file is stale.
 
 python -m pipelines.docs                   # writes docs/tables.md
