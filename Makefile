@@ -6,7 +6,7 @@ PORT   ?= 8011
 SCALE  ?= 5000
 SIZE   ?= full
 
-.PHONY: setup demo test lint simulate bench
+.PHONY: setup demo test lint simulate bench docs
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,3 +31,7 @@ simulate: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench --size $(SIZE)
+
+# docs/tables.md, the data dictionary, from a load of both simulators (a test fails when it is stale)
+docs: $(STAMP)
+	$(PY) -m pipelines.docs

@@ -22,6 +22,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines import destinations, memory
+from pipelines.comments import write_comments
 from pipelines.stopping import EXIT_FAILED, EXIT_USAGE, stop_on_signals
 from sources.http import ApiError, RunStopped, install_log_redaction, redact
 from sources.report import SyncReport, TableReport
@@ -169,10 +170,13 @@ def run_until_complete(
                 # Out of budget, another checkpoint could only be refused; stopped, none is wanted: the next run
                 # continues instead.
                 if not report.unfinished or report.resume_at is not None or report.stop.is_set():
-                    return loads
+                    break
     finally:
         # Whatever ended the run, no thread of it may go on waiting (a reader whose table dlt abandoned, say).
         report.stop.stop(RunStopped(RuntimeError("the run ended")))
+    if report.stop.interrupted is None:  # a signal asked to stop soon: the next run writes them
+        write_comments(pipeline, report)
+    return loads
 
 
 class Progress:

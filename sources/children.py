@@ -19,7 +19,17 @@ CLEARED_MARKER = "_dlt_parent_cleared"
 # The flag's name until 3 December 2026. A warehouse loaded before keeps that column, hinted as the hard-delete flag
 # in its stored schema, and dlt allows one flag a table: the old column is told it is one no longer. Without a type
 # the hint creates no column where there is none.
-FORMER_MARKER_HINT = {"_parent_has_no_children": {"name": "_parent_has_no_children", "hard_delete": False}}
+FORMER_MARKER_HINT = {
+    "_parent_has_no_children": {
+        "name": "_parent_has_no_children",
+        "hard_delete": False,
+        "description": "Connector bookkeeping, no longer used: always null (the former name of _dlt_parent_cleared)",
+    }
+}
+CLEARED_MARKER_DESCRIPTION = (
+    "Connector bookkeeping: the flag that tells a merge to delete a parent's children when its list became empty; "
+    "never set in a stored row (always null)"
+)
 _POSITIVE_INT64 = (1 << 63) - 1
 
 
@@ -67,7 +77,12 @@ def child_table_hints(
         columns={
             **(columns or {}),  # declared `id` first: dlt keeps the order it first met columns in
             **FORMER_MARKER_HINT,
-            CLEARED_MARKER: {"name": CLEARED_MARKER, "data_type": "bool", "hard_delete": True},
+            CLEARED_MARKER: {
+                "name": CLEARED_MARKER,
+                "data_type": "bool",
+                "hard_delete": True,
+                "description": CLEARED_MARKER_DESCRIPTION,
+            },
         },
         references=references(refs),
         additional_table_hints=table_hints,

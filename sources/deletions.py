@@ -28,8 +28,24 @@ DELETED_AT = "_deleted_at"
 DELETED_MARKER = "_deleted_in_source"
 MODES = ("soft", "hard")
 # Declared on every swept table from its first load, so BI can filter `_deleted_at is null` before any sweep ran.
-DELETED_AT_HINT = {DELETED_AT: {"name": DELETED_AT, "data_type": "timestamp", "nullable": True}}
-_DELETED_MARKER_HINT = {DELETED_MARKER: {"name": DELETED_MARKER, "data_type": "bool", "hard_delete": True}}
+DELETED_AT_HINT = {
+    DELETED_AT: {
+        "name": DELETED_AT,
+        "data_type": "timestamp",
+        "nullable": True,
+        "description": "When a deletion sweep found the record deleted in the CRM, UTC; null while it exists there "
+        "(filter `_deleted_at is null` for live records)",
+    }
+}
+_DELETED_MARKER_HINT = {
+    DELETED_MARKER: {
+        "name": DELETED_MARKER,
+        "data_type": "bool",
+        "hard_delete": True,
+        "description": "Connector bookkeeping: the flag that tells a merge to delete a record deleted in the CRM "
+        '(deletions = "hard"); never set in a stored row (always null)',
+    }
+}
 _DLT_COLUMNS = ("_dlt_load_id", "_dlt_id")
 _CHUNK = 500  # ids per `in (...)` query
 # The parent table's dlt hints with these columns added (the hard delete flag must be declared on the table).

@@ -30,6 +30,7 @@ class SyncReport:
     clients: list[Any] = field(default_factory=list)  # every ApiClient the run used (one per checkpoint)
     resume_at: datetime | None = None  # set when the request budget ran out: when the next run may continue
     stop: RunStop = field(default_factory=RunStop)  # the run's: set by a signal, or a failure every table shares
+    run_warnings: list[str] = field(default_factory=list)  # what the run did differently than asked, beyond tables
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _table(self, table: str) -> TableReport:
@@ -58,6 +59,11 @@ class SyncReport:
             warnings = self._table(table).warnings
             if line not in warnings:
                 warnings.append(line)
+
+    def warn_run(self, line: str) -> None:
+        with self._lock:
+            if line not in self.run_warnings:
+                self.run_warnings.append(line)
 
     def mark_interrupted(self, table: str) -> None:
         with self._lock:
@@ -107,7 +113,7 @@ class SyncReport:
 
     @property
     def warnings(self) -> list[str]:
-        return [line for name in sorted(self.tables) for line in self.tables[name].warnings]
+        return [line for name in sorted(self.tables) for line in self.tables[name].warnings] + self.run_warnings
 
     @property
     def unfinished(self) -> list[str]:

@@ -19,11 +19,13 @@ from dlt.sources import DltResource
 
 from sources.children import references
 from sources.deletions import LoadedRows, Sweep, check_mode
+from sources.descriptions import with_descriptions
 from sources.http import SYSTEM_CLOCK, ApiClient, Clock, NotFoundError, PermissionDeniedError
 from sources.report import SyncReport
 
 from . import settings
 from .client import build_client
+from .descriptions import table_text
 from .entities import ALL_TABLES, ENTITIES, Child, Entity
 from .paging import response_data, response_rows
 from .reader import ParentTableReader, Run
@@ -110,15 +112,7 @@ def _select(tables: Sequence[str] | None) -> list[Entity]:
 
 
 def _resource(entity: Entity, run: Run) -> DltResource:
-    if entity.snapshot:
-        hints: dict[str, Any] = {
-            "columns": {**entity.columns, **NO_LONGER_LISTED_HINT},
-            "references": references(entity.references),
-        }
-    else:
-        hints = {}  # the reader gives its two tables their own hints
-
-    @dlt.resource(name=entity.table, primary_key="id", write_disposition="merge", parallelized=True, **hints)
+    @dlt.resource(name=entity.table, primary_key="id", write_disposition="merge", parallelized=True)
     def read_table() -> Iterator[Any]:
         state = dlt.current.resource_state()
         if entity.snapshot:
@@ -126,7 +120,14 @@ def _resource(entity: Entity, run: Run) -> DltResource:
         else:
             yield from ParentTableReader(entity, run, state).items()
 
-    return read_table
+    if not entity.snapshot:
+        return read_table  # the reader gives its two tables their own hints
+    text = table_text(entity.table, entity.references)
+    return read_table.apply_hints(
+        columns=with_descriptions({**entity.columns, **NO_LONGER_LISTED_HINT}, text),
+        references=references(entity.references),
+        additional_table_hints={"description": text.description},
+    )
 
 
 @with_config(sections=("sources", "hivestr"))

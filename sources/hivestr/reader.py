@@ -23,10 +23,12 @@ import dlt
 
 from sources.children import CLEARED_MARKER, child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, ChildTable, Sweep
+from sources.descriptions import with_descriptions
 from sources.http import ApiClient, Clock, NotFoundError, PermissionDeniedError, RateLimitExhausted
 from sources.isolation import UnloadableRecord, settle_table_error
 from sources.report import SyncReport
 
+from .descriptions import table_text
 from .due import explained_by_time, pending_due_dates, without_clock
 from .entities import Child, Entity, Row
 from .paging import GetJson, listing_pages, read_pages, response_record
@@ -86,12 +88,16 @@ class ParentTableReader:
         self._child_json = run.get_json_for(self._child.table)
         # Both tables get their hints as table variants: plain with_hints would rename the resource's own table,
         # and a variant starts from the resource's hints, which are therefore kept to what both tables share.
+        self._text = table_text(entity.table, entity.references)
         self._parent_hints = self._parent_hints_with({})
+        child_references = {self._child.parent_key: entity.table, **self._child.references}
+        child_text = table_text(self._child.table, child_references)
         self._child_hints = child_table_hints(
             self._child.table,
             self._child.parent_key,
-            {self._child.parent_key: entity.table, **self._child.references},
-            {**self._child.columns, **DELETED_AT_HINT},
+            child_references,
+            with_descriptions({**self._child.columns, **DELETED_AT_HINT}, child_text),
+            {"description": child_text.description},
         )
         self._details = 0
         self._child_unreadable = False
@@ -153,9 +159,14 @@ class ParentTableReader:
         return True
 
     def _parent_hints_with(self, extra: dict[str, Any]) -> Any:
-        entity = self._entity
-        columns = {**entity.columns, **DELETED_AT_HINT, **extra}
-        return dlt.mark.make_hints(table_name=entity.table, columns=columns, references=references(entity.references))
+        entity, text = self._entity, self._text
+        columns = with_descriptions({**entity.columns, **DELETED_AT_HINT, **extra}, text)
+        return dlt.mark.make_hints(
+            table_name=entity.table,
+            columns=columns,
+            references=references(entity.references),
+            additional_table_hints={"description": text.description},
+        )
 
     def _sweep(self, listed: set[str], batch: _Batch) -> Iterator[Any]:
         """After a complete listing, the parents the warehouse holds that it lacks, each asked for at its own endpoint

@@ -20,8 +20,18 @@ from .rows import flatten
 NO_LONGER_LISTED = "_dlt_no_longer_listed"  # named like dlt's own columns: see sources/children.py
 NO_LONGER_LISTED_HINT = {
     # its name until 3 December 2026, no longer the flag in a warehouse loaded before (see sources/children.py)
-    "_no_longer_listed": {"name": "_no_longer_listed", "hard_delete": False},
-    NO_LONGER_LISTED: {"name": NO_LONGER_LISTED, "data_type": "bool", "hard_delete": True},
+    "_no_longer_listed": {
+        "name": "_no_longer_listed",
+        "hard_delete": False,
+        "description": "Connector bookkeeping, no longer used: always null (the former name of _dlt_no_longer_listed)",
+    },
+    NO_LONGER_LISTED: {
+        "name": NO_LONGER_LISTED,
+        "data_type": "bool",
+        "hard_delete": True,
+        "description": "Connector bookkeeping: the flag that tells a merge to delete a reminder the API no longer "
+        "lists; never set in a stored row (always null)",
+    },
 }
 
 

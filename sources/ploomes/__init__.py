@@ -14,6 +14,7 @@ from dlt.sources import DltResource
 from sources.arrow_pages import ColumnTypes
 from sources.children import child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, LoadedRows, Sweep, check_mode
+from sources.descriptions import with_descriptions
 from sources.http import NotFoundError, PermissionDeniedError
 from sources.isolation import settle_table_error
 from sources.report import SyncReport
@@ -22,6 +23,7 @@ from . import settings
 from .client import build_client
 from .columns import ColumnRegistry
 from .custom_fields import FieldCatalog
+from .descriptions import table_text
 from .entities import ALL_TABLES, CUSTOM_FIELDS_TABLE, ENTITIES, Entity
 from .literals import LiteralStyle
 from .paging import PageBudget
@@ -116,6 +118,7 @@ def _select(tables: Sequence[str] | None) -> set[str]:
 def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry) -> DltResource:
     # Every table this resource writes is a table variant with its own hints: a variant copies the resource's
     # hints, so columns or references declared on the resource would leak into the child tables.
+    text = table_text(entity.table, entity.natives, entity.references)
     columns = native_hints(entity)
     inherited = {
         column: columns[column] for child in entity.children for column in child.inherited if column in columns
@@ -123,24 +126,27 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry) -> Dl
     columns.update({snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)})
     if entity.incremental:
         columns.update(DELETED_AT_HINT)
-    merge_hints = _merge_hints(deduplicated=sync.sweep is None) if entity.incremental else None
-    child_hints = {
-        child.table: child_table_hints(
+    columns = with_descriptions(columns, text)
+    merge_hints = _merge_hints(deduplicated=sync.sweep is None) if entity.incremental else {}
+    child_hints = {}
+    for child in entity.children:
+        child_references = {child.parent_key: entity.table, **child.references}
+        child_text = table_text(child.table, child.natives, child_references)
+        child_hints[child.table] = child_table_hints(
             child.table,
             child.parent_key,
-            {child.parent_key: entity.table, **child.references},
-            {**native_hints(child), **inherited, **DELETED_AT_HINT},
-            merge_hints,
+            child_references,
+            with_descriptions({**native_hints(child), **inherited, **DELETED_AT_HINT}, child_text),
+            {**merge_hints, "description": child_text.description},
         )
-        for child in entity.children
-    }
+    table_hints = {**merge_hints, "description": text.description}
 
     def hints(extra: dict[str, dict[str, Any]]) -> Any:
         return dlt.mark.make_hints(
             table_name=entity.table,
             columns={**columns, **extra},
             references=references(entity.references),
-            additional_table_hints=merge_hints,
+            additional_table_hints=table_hints,
         )
 
     @dlt.resource(
@@ -209,7 +215,10 @@ def _custom_fields_resource(sync: Sync, registry: ColumnRegistry) -> DltResource
         sync.report.add_rows(CUSTOM_FIELDS_TABLE, len(rows))
         yield rows
 
-    return custom_fields
+    text = table_text(CUSTOM_FIELDS_TABLE, {}, {})
+    return custom_fields.apply_hints(
+        columns=with_descriptions({}, text), additional_table_hints={"description": text.description}
+    )
 
 
 @with_config(sections=("sources", "ploomes"))

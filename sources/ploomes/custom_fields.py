@@ -42,6 +42,26 @@ REFERENCE_KINDS: dict[str, tuple[str, str]] = {
     "product": ("ProductValueId", "ProductValueName"),
     "attachment": ("AttachmentValueId", "AttachmentValueName"),
 }
+# How every custom-field column's description starts (the field's name follows, quoted)
+CUSTOM_FIELD_PREFIX = "Custom field "
+# How a description names a field's type, by kind (reference fields) or NativeType (the others)
+_KIND_WORDS = {"option": "option list"}
+_NATIVE_WORDS = {
+    "String": "text",
+    "BigString": "long text",
+    "Integer": "integer",
+    "Decimal": "decimal",
+    "DateTime": "date-time",
+    "Bool": "yes/no",
+}
+# What a reference field points at, and the table whose `id` its `_id` column holds
+_REFERENCED = {
+    "option": ("option", "field_options"),
+    "user": ("user", "users"),
+    "contact": ("client", "contacts"),
+    "product": ("product", "products"),
+    "attachment": ("attachment", None),
+}
 # Words in a field type's name that tell a reference field apart from a plain integer field.
 _KIND_HINTS: tuple[tuple[str, str], ...] = (
     ("usuario", "user"),
@@ -90,6 +110,7 @@ class CustomField:
     id: int | None = None
     options_table_id: int | None = None
     dynamic: bool = True  # /Fields also lists native properties (Dynamic false): those are columns already
+    type_name: str | None = None  # the type's name in Ploomes, e.g. "Lista de opções"
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> CustomField:
@@ -111,6 +132,7 @@ class CustomField:
             id=_integer(item.get("Id")),
             options_table_id=options_table_id,
             dynamic=item.get("Dynamic") not in (False, "false", "False"),
+            type_name=str(field_type["Name"]) if field_type.get("Name") else None,
         )
 
     def columns(self, base: str) -> dict[str, str | None]:
@@ -120,6 +142,26 @@ class CustomField:
             return {base: known[1] if known else None}
         id_type = "text" if self.multiple else "bigint"
         return {f"{base}_id": id_type, f"{base}_val": "text"}
+
+    def description(self, column: str, base: str) -> str:
+        """What `column`, one of this field's columns under `base`, holds: the field's name, FieldKey and type first,
+        e.g. `Custom field "Segmento" (FieldKey contact_ABC, type option list, "Lista de opções" in Ploomes): ...`."""
+        kind_words = _KIND_WORDS.get(self.kind, self.kind)
+        if self.kind == "scalar":
+            kind_words = _NATIVE_WORDS.get(self.native_type, self.native_type)
+        elif self.multiple:
+            kind_words = f"multi-select {kind_words}"
+        vendor_type = f', "{self.type_name}" in Ploomes' if self.type_name and self.type_name != kind_words else ""
+        head = f'{CUSTOM_FIELD_PREFIX}"{self.name}" (FieldKey {self.key}, type {kind_words}{vendor_type})'
+        if self.kind == "scalar":
+            return f"{head}: its value, UTC" if self.native_type == "DateTime" else f"{head}: its value"
+        noun, table = _REFERENCED[self.kind]
+        whose = f"the chosen {noun}s'" if self.multiple else f"the {noun}'s"
+        joined = ", comma-joined" if self.multiple else ""
+        if column == f"{base}_id":
+            return f"{head}: {whose} id{'s' if self.multiple else ''}{joined}" + (f" ({table}.id)" if table else "")
+        label = "label" if self.kind == "option" else "name"
+        return f"{head}: {whose} {label}{'s' if self.multiple else ''} when the record was read{joined}"
 
     def with_kind(self, kind: str | None) -> CustomField:
         """This field as a `kind` field (one learned from its values), or as it is."""
@@ -241,7 +283,10 @@ class CustomFieldMapper:
             field = self._field(key)
             placed = typed_columns(field, base, self._types_seen)
             for column, data_type in field.columns(base).items():
-                hint: dict[str, Any] = {"name": placed[column], "nullable": True}
+                description = field.description(column, base)
+                if placed[column] != column:
+                    description += f"; its values since the field became {data_type} ({column} keeps the earlier ones)"
+                hint: dict[str, Any] = {"name": placed[column], "nullable": True, "description": description}
                 if data_type is not None:
                     hint["data_type"] = data_type
                 hints[placed[column]] = hint

@@ -73,6 +73,28 @@ class Warehouse:
         )
         return {row["column_name"]: row["data_type"].lower() for row in self.query(sql)}
 
+    def comments(self) -> dict[tuple[str, str | None], str | None]:
+        """(table, column) -> the comment the warehouse holds (column None: the table's own), for every table and
+        column of the dataset, as BI tools read them: duckdb_tables()/duckdb_columns(), or Postgres' catalog."""
+        if self.destination == "duckdb":
+            sql = (
+                "select table_name, null as column_name, comment from duckdb_tables() "
+                f"where schema_name = '{self.dataset}' union all "
+                "select table_name, column_name, comment from duckdb_columns() "
+                f"where schema_name = '{self.dataset}'"
+            )
+        else:
+            sql = (
+                "select c.relname as table_name, null as column_name, obj_description(c.oid, 'pg_class') as comment "
+                "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                f"where n.nspname = '{self.dataset}' and c.relkind = 'r' union all "
+                "select c.relname, a.attname, col_description(c.oid, a.attnum) "
+                "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                "join pg_attribute a on a.attrelid = c.oid "
+                f"where n.nspname = '{self.dataset}' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped"
+            )
+        return {(row["table_name"], row["column_name"]): row["comment"] for row in self.query(sql)}
+
     def execute(self, statements: list[str]) -> None:
         if self.destination == "duckdb":
             with duckdb.connect(str(self.duckdb_path)) as connection:
