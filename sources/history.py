@@ -1,0 +1,101 @@
+"""Every version of a record, kept in a companion table `<table>_history` beside its current table.
+
+The current table stays one row per record (merged on `id`). The history table receives the same rows, each with a
+hash of its business columns (`_dlt_version_hash`), and dlt's `scd2` merge keeps one row per version, valid over
+`[_dlt_valid_from, _dlt_valid_to)` (load times, UTC; `_dlt_valid_to` is null while the version is current):
+
+- a record read with another hash than its current version's closes that version and opens a new one; read with the
+  same hash (unchanged, or read again by a lookback or `--since`), nothing happens. dlt's own `_dlt_id` cannot tell
+  this: an Arrow row's is random per load.
+- only records present in a load are compared: incremental loads carry the changed records only, and scd2 would
+  otherwise close every record the load lacks (dlt's `merge_key`, here as `destination_scope`, see below).
+- a record the deletion sweep finds gone gets a closing row (its id, the hash `closed`): the `source_filter` keeps
+  it out of the versions, the `destination_scope` still lets it close the current one.
+
+The hash leaves out null values, so a column added later (a new custom field) changes no record's hash until the
+record holds a value in it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import dlt
+import orjson
+import pyarrow as pa
+
+from sources.children import references
+
+HISTORY_SUFFIX = "_history"
+VERSION_HASH = "_dlt_version_hash"  # named like dlt's own columns: bookkeeping, not data (see sources/children.py)
+_CLOSED = "closed"  # the hash of a closing row, which no version has
+
+
+def history_table(table: str) -> str:
+    return table + HISTORY_SUFFIX
+
+
+def check_history_tables(names: str | Sequence[str], allowed: Collection[str], setting: str) -> frozenset[str]:
+    """The tables named by the `setting` (a list, or comma-separated text); a name outside `allowed` raises."""
+    if isinstance(names, str):
+        names = [name.strip() for name in names.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"{setting} names {', '.join(unknown)}, which is not a table whose versions can be kept; "
+            f"choose from: {', '.join(allowed)}"
+        )
+    return frozenset(names)
+
+
+def version_hash(row: Mapping[str, Any]) -> str:
+    """A hash of the row's business values: the same for the same content, whatever the load or column order."""
+    content = {name: value for name, value in row.items() if value is not None and not name.startswith("_dlt_")}
+    return hashlib.blake2b(orjson.dumps(content, option=orjson.OPT_SORT_KEYS, default=str), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class History:
+    """The history table of one table, and the dlt items that write it."""
+
+    hints: Any
+
+    @classmethod
+    def of(cls, table: str, columns: Mapping[str, Mapping[str, Any]], refs: Mapping[str, str]) -> History:
+        """`columns`: the current table's declared column hints (`id` first); `refs`: its references."""
+        return cls(
+            dlt.mark.make_hints(
+                table_name=history_table(table),
+                write_disposition={
+                    "disposition": "merge",
+                    "strategy": "scd2",
+                    "row_version_column_name": VERSION_HASH,
+                    "source_filter": f"{VERSION_HASH} <> '{_CLOSED}'",
+                    # merge_key="id", widened to the closing rows that the source filter leaves out
+                    "destination_scope": "id IN (SELECT id FROM {staging_table})",
+                },
+                primary_key=[],  # the resource's `id` is the current table's key: here a record has many rows
+                columns={**columns, VERSION_HASH: {"name": VERSION_HASH, "data_type": "text", "nullable": False}},
+                references=references(dict(refs)),
+            )
+        )
+
+    def of_rows(self, rows: Sequence[Mapping[str, Any]]) -> Any:
+        """The item that records these rows (dicts) as versions."""
+        return self._item([{**row, VERSION_HASH: version_hash(row)} for row in rows])
+
+    def of_arrow(self, table: pa.Table, rows: Sequence[Mapping[str, Any]]) -> Any:
+        """The item that records these rows as versions: `table`, their Arrow table, with their hashes."""
+        hashes = pa.array([version_hash(row) for row in rows], type=pa.string())
+        return self._item(table.append_column(VERSION_HASH, hashes))
+
+    def closing(self, ids: Sequence[Any]) -> Iterator[Any]:
+        """The item that closes the current version of each record in `ids` (deleted at the source)."""
+        if ids:
+            yield self._item([{"id": record_id, VERSION_HASH: _CLOSED} for record_id in ids])
+
+    def _item(self, data: Any) -> Any:
+        return dlt.mark.with_hints(data, self.hints, create_table_variant=True)
