@@ -70,9 +70,7 @@ def test_a_ploomes_deal_moved_through_three_stages_has_three_contiguous_versions
 
 
 @pytest.mark.parametrize("hivestr_config", [{"scale": 30}])
-def test_a_hivestr_deal_moved_through_three_stages_has_three_contiguous_versions(
-    run_hivestr, hivestr_sim, warehouse
-):
+def test_a_hivestr_deal_moved_through_three_stages_has_three_contiguous_versions(run_hivestr, hivestr_sim, warehouse):
     deals = list(hivestr_sim.records("deals"))
     moved, deleted = deals[0], deals[1]
     stage_a = moved["pipeline_stage"]
