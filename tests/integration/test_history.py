@@ -1,6 +1,7 @@
 """Record history (`<table>_history`, dlt scd2) over loopback into DuckDB and Postgres: a deal moved through three
 stages over four runs has exactly three versions with contiguous intervals, an unchanged deal read again keeps its one
-version, and a deal deleted at the source has its version closed by the deletion sweep."""
+version (a column added meanwhile too), and a deal deleted at the source has its version closed by the deletion
+sweep."""
 
 from __future__ import annotations
 
@@ -48,25 +49,30 @@ def assert_history(
 
 @pytest.mark.parametrize("sim_config", [{"scale": 30}])
 def test_a_ploomes_deal_moved_through_three_stages_has_three_contiguous_versions(run_ploomes, ploomes_sim, warehouse):
+    """Run 4 reads every deal again (`--since`) after a custom field became a column in run 3: the deals that do not
+    hold it keep their one version."""
     deals = list(ploomes_sim.records("Deals"))
     moved, deleted = deals[0], deals[1]
     stage_a = moved["StageId"]
     stage_b, stage_c = sorted({d["StageId"] for d in deals} - {stage_a})[:2]
 
     run_ploomes(tables=["deals"])
-    run_ploomes(tables=["deals"], since="2000-01-01")  # every deal read again, unchanged
-    ploomes_sim.update("Deals", moved["Id"], {"StageId": stage_b})
+    run_ploomes(tables=["deals"])  # nothing changed
+    added = ploomes_sim.add_field("Deals", "Chance de Renovação", "Decimal")
+    renewal = [*moved["OtherProperties"], {"FieldKey": added["Key"], "DecimalValue": 0.8}]
+    ploomes_sim.update("Deals", moved["Id"], {"StageId": stage_b, "OtherProperties": renewal})
     run_ploomes(tables=["deals"])
     ploomes_sim.update("Deals", moved["Id"], {"StageId": stage_c})
     ploomes_sim.delete("Deals", deleted["Id"])
-    report = run_ploomes(tables=["deals"], sweep_deletions=True)
+    report = run_ploomes(tables=["deals"], since="2000-01-01", sweep_deletions=True)
     assert report.tables["deals"].deleted == 1
 
     with warehouse.reading():
-        versions = versions_by_id(warehouse, "deals_history", VERSION_COLUMNS)
+        versions = versions_by_id(warehouse, "deals_history", f"{VERSION_COLUMNS}, chance_de_renovacao")
         assert warehouse.count("deals") == len(deals)  # the current table keeps one row per record
     ids = {d["Id"] for d in deals}
     assert_history(versions, moved["Id"], [stage_a, stage_b, stage_c], lambda v: v["stage_id"], deleted["Id"], ids)
+    assert [v["chance_de_renovacao"] for v in versions[moved["Id"]]] == [None, 0.8, 0.8]
 
 
 @pytest.mark.parametrize("hivestr_config", [{"scale": 30}])
