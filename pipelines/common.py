@@ -23,6 +23,7 @@ from dlt.common.configuration.exceptions import (
     LookupTraces,
 )
 from dlt.common.pipeline import LoadInfo
+from dlt.common.schema.typing import MERGE_DISPOSITION_HINTS
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
@@ -190,11 +191,11 @@ def warn_history_dropped(pipeline: dlt.Pipeline, source: Any, report: SyncReport
         return
     selected = set(source.resources.selected)
     for table in pipeline.default_schema.data_tables():
-        if table.get("x-merge-strategy") == "scd2" and table.get("resource") in selected:
-            name = table["name"]
+        resource = table.get("resource")
+        if table.get(MERGE_DISPOSITION_HINTS["strategy"]) == "scd2" and resource in selected:
             report.warn(
-                name,
-                f"{name}: --full-refresh dropped it with {table['resource']}, with the versions it had kept; "
+                resource,
+                f"{table['name']}: --full-refresh dropped it with {resource}, with the versions it had kept; "
                 "it starts again from this load",
             )
 

@@ -38,10 +38,8 @@ def history_table(table: str) -> str:
     return table + HISTORY_SUFFIX
 
 
-def check_history_tables(names: str | Sequence[str], allowed: Collection[str], setting: str) -> frozenset[str]:
-    """The tables named by the `setting` (a list, or comma-separated text); a name outside `allowed` raises."""
-    if isinstance(names, str):
-        names = [name.strip() for name in names.split(",") if name.strip()]
+def check_history_tables(names: Sequence[str], allowed: Collection[str], setting: str) -> frozenset[str]:
+    """The tables named by the `setting`; a name outside `allowed` raises."""
     unknown = sorted(set(names) - set(allowed))
     if unknown:
         raise ValueError(
