@@ -77,7 +77,7 @@ class History:
                 },
                 primary_key=[],  # the resource's `id` is the current table's key: here a record has many rows
                 columns={**columns, VERSION_HASH: {"name": VERSION_HASH, "data_type": "text", "nullable": False}},
-                references=references(dict(refs)),
+                references=references({"id": table, **refs}),  # each version refers to its current row
             )
         )
 
