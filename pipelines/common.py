@@ -16,8 +16,14 @@ from typing import Any
 
 import dlt
 import pendulum
-from dlt.common.configuration.exceptions import ConfigFieldMissingException, LookupTrace, LookupTraces
+from dlt.common.configuration.exceptions import (
+    ConfigFieldMissingException,
+    ConfigValueCannotBeCoercedException,
+    LookupTrace,
+    LookupTraces,
+)
 from dlt.common.pipeline import LoadInfo
+from dlt.common.schema.typing import MERGE_DISPOSITION_HINTS
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
@@ -159,11 +165,14 @@ def run_until_complete(
                 for table in unfinished_before:
                     report.tables[table].resumable = False
                 source = make_source(report, None if first else unfinished_before)
+                refresh = first and options.full_refresh
+                if refresh:
+                    warn_history_dropped(pipeline, source, report)
                 loads.append(
                     pipeline.run(
                         source,
                         loader_file_format=LOADER_FORMATS[options.destination],
-                        refresh="drop_resources" if (first and options.full_refresh) else None,
+                        refresh="drop_resources" if refresh else None,
                     )
                 )
                 first = False
@@ -177,6 +186,22 @@ def run_until_complete(
     if report.stop.interrupted is None:  # a signal asked to stop soon: the next run writes them
         write_comments(pipeline, report)
     return loads
+
+
+def warn_history_dropped(pipeline: dlt.Pipeline, source: Any, report: SyncReport) -> None:
+    """Says which history tables (sources/history.py) a full refresh of `source` drops: dlt's `drop_resources`
+    drops every table a selected resource writes, and a record's past versions cannot be read from the API again."""
+    if not pipeline.default_schema_name:
+        return
+    selected = set(source.resources.selected)
+    for table in pipeline.default_schema.data_tables():
+        resource = table.get("resource")
+        if table.get(MERGE_DISPOSITION_HINTS["strategy"]) == "scd2" and resource in selected:
+            report.warn(
+                resource,
+                f"{table['name']}: --full-refresh dropped it with {resource}, with the versions it had kept; "
+                "it starts again from this load",
+            )
 
 
 class Progress:
@@ -298,6 +323,13 @@ def main_guard(run: Callable[[RunOptions], int], system: str, argv: Sequence[str
 def one_line(error: BaseException, destination: str = "duckdb") -> str:
     """What failed and which setting or option fixes it, for `error` as raised by a run (dlt wrappers included)."""
     cause = root_cause(error)
+    uncoerced = next((e for e in _chain(error) if isinstance(e, ConfigValueCannotBeCoercedException)), None)
+    if uncoerced is not None:  # its cause, a parser's complaint, would not say which setting
+        hint = uncoerced.hint
+        listed = isinstance(hint, type) and issubclass(hint, Sequence) and not issubclass(hint, str)
+        example = ' (a list is written ["a", "b"])' if listed else ""
+        kind = getattr(hint, "__name__", hint)
+        return f"setting {uncoerced.field_name} is {uncoerced.field_value!r}, which cannot be read as {kind}{example}"
     if isinstance(cause, ConfigFieldMissingException):
         names = [_setting_name(field, traces) for field, traces in cause.traces.items()]
         env = ", ".join(n.upper().replace(".", "__") for n in names)

@@ -29,6 +29,13 @@ class TableText:
 DLT_COLUMNS = {
     "_dlt_load_id": "dlt bookkeeping: the load that last wrote this row (_dlt_loads.load_id); BI can leave it out",
     "_dlt_id": "dlt bookkeeping: a unique key dlt gives every row it loads; BI can leave it out",
+    # a history table's (dlt's scd2, sources/history.py)
+    "_dlt_valid_from": "When this version became current: the load that first read it, UTC",
+    "_dlt_valid_to": "When this version stopped being current: the load that read a newer one, or the deletion sweep "
+    "that found the record gone, UTC; empty while it is current",
+    # ours, named like dlt's (dlt's scd2 keeps no description on its version column)
+    "_dlt_version_hash": "dlt bookkeeping: a hash of this version's values; a record read with another hash opens "
+    "a new version",
 }
 DLT_TABLES = {
     "_dlt_loads": TableText(

@@ -20,6 +20,7 @@ from dlt.sources import DltResource
 from sources.children import references
 from sources.deletions import LoadedRows, Sweep, check_mode
 from sources.descriptions import with_descriptions
+from sources.history import check_history_tables
 from sources.http import SYSTEM_CLOCK, ApiClient, Clock, NotFoundError, PermissionDeniedError
 from sources.report import SyncReport
 
@@ -50,6 +51,7 @@ def hivestr(
     children_max_age_days: float = settings.CHILDREN_MAX_AGE_DAYS,
     deletions: str = settings.DELETIONS,
     sweep_deletions: bool = settings.SWEEP_DELETIONS,
+    history_tables: Sequence[str] = settings.HISTORY_TABLES,
     tables: Sequence[str] | None = None,
     report: Any = None,
     warehouse: LoadedRows | None = None,
@@ -64,8 +66,12 @@ def hivestr(
     returns, as `deletions` says ("soft": `_deleted_at`; "hard": delete), comparing with what `warehouse` holds
     (default: the pipeline current when the source is created); see sources/deletions.py. Children of unchanged
     parents are read again once `children_max_age_days` old, spread over the runs (refresh.py); 0: never.
+    `history_tables` keep every version of their records in `<table>_history` (sources/history.py).
     """
     mode = check_mode(deletions, "sources.hivestr.deletions")
+    kept_history = check_history_tables(
+        history_tables, [e.table for e in ENTITIES if e.child is not None], "sources.hivestr.history_tables"
+    )
     if children_max_age_days < 0:
         raise ValueError(
             f"sources.hivestr.children_max_age_days is {children_max_age_days}: use a number of days, or 0 to never "
@@ -95,6 +101,7 @@ def hivestr(
         clock=clock,
         children_max_age_seconds=children_max_age_days * DAY_SECONDS,
         sweep=Sweep(mode, warehouse or LoadedRows(dlt.current.pipeline())) if sweep_deletions else None,
+        history_tables=kept_history,
     )
     return [_resource(entity, run) for entity in _select(tables)]
 

@@ -24,6 +24,7 @@ import dlt
 from sources.children import CLEARED_MARKER, child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, ChildTable, Sweep
 from sources.descriptions import with_descriptions
+from sources.history import History
 from sources.http import ApiClient, Clock, NotFoundError, PermissionDeniedError, RateLimitExhausted
 from sources.isolation import UnloadableRecord, settle_table_error
 from sources.report import SyncReport
@@ -50,6 +51,7 @@ class Run:
     clock: Clock
     children_max_age_seconds: float  # unchanged parents' children are read again at this age (refresh.py); 0: never
     sweep: Sweep | None = None  # marks rows of parents that a complete listing no longer returns
+    history_tables: frozenset[str] = frozenset()  # tables whose every version is kept (sources/history.py)
 
     def get_json_for(self, table: str) -> GetJson:
         """client.get_json, counted in the report under `table` (one per call that returned)."""
@@ -99,6 +101,8 @@ class ParentTableReader:
             with_descriptions({**self._child.columns, **DELETED_AT_HINT}, child_text),
             {"description": child_text.description},
         )
+        keeps_history = entity.table in run.history_tables
+        self._history = History(entity.table, entity.columns, entity.references, self._text) if keeps_history else None
         self._details = 0
         self._child_unreadable = False
 
@@ -196,6 +200,8 @@ class ParentTableReader:
             self._run.report.warn(table, f"{table}: deletions not confirmed ({error}); rows left as they are")
         child = ChildTable(self._child.table, self._child.parent_key, self._child_hints)
         yield from sweep.items(table, gone, self._parent_hints_with, [child])
+        if self._history is not None:
+            yield from self._history.closing(gone)
         self._run.report.add_deleted(table, len(gone))
 
     def _only_the_clock_moved(self, parent_id: str, record: Row) -> bool:
@@ -262,6 +268,8 @@ class ParentTableReader:
         report = self._run.report
         if batch.rows:
             yield dlt.mark.with_hints(batch.rows, self._parent_hints, create_table_variant=True)
+            if self._history is not None:
+                yield self._history.of_rows(batch.rows)
             report.add_rows(self._entity.table, len(batch.rows))
         if batch.children:
             yield dlt.mark.with_hints(batch.children, self._child_hints, create_table_variant=True)

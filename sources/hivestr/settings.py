@@ -17,6 +17,8 @@ PAGE_SIZE = 100  # the API's maximum `limit`
 # one detail request per missing parent (to confirm the 404), so the sweep is on by default.
 SWEEP_DELETIONS = True
 DELETIONS = "soft"  # "soft": rows of deleted records get `_deleted_at`; "hard": they are deleted
+# Tables whose every version is kept in `<table>_history` (sources/history.py); any table with children may be named.
+HISTORY_TABLES = ("pipeline_deals",)
 MAX_DETAILS_PER_RUN = 0  # 0: no limit; N: a table commits after N parents' children and continues in a new run
 # A change to a child need not move its parent's row, so the children of unchanged parents are read again once this
 # old, spread evenly over the runs (refresh.py): P parents cost P / 7 requests a day, whatever the runs' frequency.

@@ -15,6 +15,7 @@ from sources.arrow_pages import ColumnTypes
 from sources.children import child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, LoadedRows, Sweep, check_mode
 from sources.descriptions import with_descriptions
+from sources.history import History, check_history_tables
 from sources.http import NotFoundError, PermissionDeniedError
 from sources.isolation import settle_table_error
 from sources.report import SyncReport
@@ -48,6 +49,7 @@ def ploomes(
     max_retry_wait_seconds: float = 300.0,
     deletions: str = settings.DELETIONS,
     sweep_deletions: bool = settings.SWEEP_DELETIONS,
+    history_tables: Sequence[str] = settings.HISTORY_TABLES,
     read_timeout_seconds: float = settings.READ_TIMEOUT_SECONDS,
     since: str | None = None,
     tables: Sequence[str] | None = None,
@@ -61,8 +63,12 @@ def ploomes(
     `sweep_deletions` lists every `Id` of each incremental table (one request per 300 rows) and marks the rows whose
     record is gone, as `deletions` says ("soft": `_deleted_at`; "hard": delete); see sources/deletions.py. It
     compares with what `warehouse` holds (default: the pipeline current when the source is created).
+    `history_tables` keep every version of their records in `<table>_history` (sources/history.py).
     """
     mode = check_mode(deletions, "sources.ploomes.deletions")
+    kept_history = check_history_tables(
+        history_tables, [e.table for e in ENTITIES if e.incremental], "sources.ploomes.history_tables"
+    )
     report = report if report is not None else SyncReport()
     client = build_client(
         api_key,
@@ -97,7 +103,7 @@ def ploomes(
     registry = ColumnRegistry(
         catalog, [e.table for e in ENTITIES if e.table in selected and e.fields_entity_id is not None], report.stop
     )
-    resources = [_entity_resource(e, sync, registry) for e in ENTITIES if e.table in selected]
+    resources = [_entity_resource(e, sync, registry, e.table in kept_history) for e in ENTITIES if e.table in selected]
     if CUSTOM_FIELDS_TABLE in selected:
         resources.append(_custom_fields_resource(sync, registry))
     return resources
@@ -115,7 +121,7 @@ def _select(tables: Sequence[str] | None) -> set[str]:
     return set(tables)
 
 
-def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry) -> DltResource:
+def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry, keeps_history: bool) -> DltResource:
     # Every table this resource writes is a table variant with its own hints: a variant copies the resource's
     # hints, so columns or references declared on the resource would leak into the child tables.
     text = table_text(entity.table, entity.natives, entity.references)
@@ -124,6 +130,7 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry) -> Dl
         column: columns[column] for child in entity.children for column in child.inherited if column in columns
     }
     columns.update({snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)})
+    history = History(entity.table, columns, entity.references, text) if keeps_history else None
     if entity.incremental:
         columns.update(DELETED_AT_HINT)
     columns = with_descriptions(columns, text)
@@ -157,7 +164,8 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry) -> Dl
     )
     def read_table() -> Iterator[Any]:
         if entity.incremental:
-            yield from RecordsRead(entity, sync, registry, hints, child_hints, dlt.current.resource_state()).items()
+            state = dlt.current.resource_state()
+            yield from RecordsRead(entity, sync, registry, hints, child_hints, history, state).items()
         else:
             yield from lookup_items(entity, sync, hints)
 

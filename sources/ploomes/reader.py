@@ -24,6 +24,7 @@ import pendulum
 from sources.arrow_pages import ColumnTypes, to_arrow
 from sources.children import CLEARED_MARKER
 from sources.deletions import ChildTable, LoadedRows, ParentHints, Sweep
+from sources.history import History
 from sources.http import ApiClient, BadRequestError, RunStop
 from sources.isolation import UnloadableRecord, settle_table_error
 from sources.report import SyncReport
@@ -140,10 +141,11 @@ class RecordsRead:
         registry: ColumnRegistry,
         hints: Hints,
         child_hints: dict[str, Any],
+        history: History | None,
         state: dict[str, Any],
     ):
         self._entity, self._sync, self._registry, self._state = entity, sync, registry, state
-        self._hints, self._child_hints = hints, child_hints
+        self._hints, self._child_hints, self._history = hints, child_hints, history
         self._report = sync.report
         self._mapper: CustomFieldMapper | None = None
         self._fields_error: Exception | None = None
@@ -160,7 +162,7 @@ class RecordsRead:
         entity, sync = self._entity, self._sync
         self._expand = self._expands()
         columns = NativeColumns(entity, self._mapper.owned_columns() if self._mapper else ())
-        batch = _Batch(entity.table, sync, self._child_hints, self._parent_hints)
+        batch = _Batch(entity.table, sync, self._child_hints, self._parent_hints, self._history)
         finished = False
         try:
             self._style = self._literal_style()
@@ -415,6 +417,8 @@ class RecordsRead:
             return
         parent_hints: ParentHints = self._parent_hints
         yield from sync.sweep.items(entity.table, gone, parent_hints, children)
+        if self._history is not None:
+            yield from self._history.closing(gone)
         sync.report.add_deleted(entity.table, len(gone))
 
 
@@ -426,8 +430,16 @@ def _complete(progress: dict[str, Any]) -> bool:
 class _Batch:
     """A table's flattened rows and child rows, handed to dlt as Arrow tables a few thousand rows at a time."""
 
-    def __init__(self, table: str, sync: Sync, child_hints: dict[str, Any], parent_hints: Callable[[], Any]):
+    def __init__(
+        self,
+        table: str,
+        sync: Sync,
+        child_hints: dict[str, Any],
+        parent_hints: Callable[[], Any],
+        history: History | None,
+    ):
         self._table, self._sync, self._child_hints, self._parent_hints = table, sync, child_hints, parent_hints
+        self._history = history
         self._rows: list[dict[str, Any]] = []
         self._children: dict[str, list[dict[str, Any]]] = {child: [] for child in child_hints}
 
@@ -445,9 +457,10 @@ class _Batch:
             return
         types = self._sync.column_types
         hints = self._parent_hints()
-        yield dlt.mark.with_hints(
-            to_arrow(rows, types.table(self._table, hints["columns"])), hints, create_table_variant=True
-        )
+        records = to_arrow(rows, types.table(self._table, hints["columns"]))
+        yield dlt.mark.with_hints(records, hints, create_table_variant=True)
+        if self._history is not None:
+            yield self._history.of_arrow(records, rows, hints["columns"])
         self._sync.report.add_rows(self._table, len(rows))
         for table, child_rows in self._children.items():
             hints_of_child, self._children[table] = self._child_hints[table], []

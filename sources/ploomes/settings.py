@@ -17,6 +17,8 @@ READ_TIMEOUT_SECONDS = 60.0  # a response slower than this is a timeout, retried
 # Deletion sweep: lists every Id of each incremental table (ceil(rows / 300) requests) to find deleted records.
 SWEEP_DELETIONS = False  # off by default: it costs requests; `--sweep-deletions` runs it once
 DELETIONS = "soft"  # "soft": rows of deleted records get `_deleted_at`; "hard": they are deleted
+# Tables whose every version is kept in `<table>_history` (sources/history.py); any incremental table may be named.
+HISTORY_TABLES = ("deals",)
 # Rows of a table handed to dlt as one Arrow table: dlt's work per item (a table schema computed and merged, a
 # parquet row group) is paid per 2,000 rows instead of per 300-row page. Each table holds up to this many flattened
 # rows at once: a 1,000,000-row first load peaked at 459-477 MB with 3,000, 442-444 with 2,000, at the same speed

@@ -261,7 +261,8 @@ def assert_hivestr_matches(warehouse, sim, deleted: Mapping[str, set[str]] | Non
         assert_hivestr_rows(hivestr_reminders(sim), warehouse.rows("pipeline_reminders"), "pipeline_reminders")
 
 
-DLT_ROW_COLUMNS = frozenset({"_dlt_load_id", "_dlt_id"})  # differ between loads of the same rows
+# differ between loads of the same rows: load ids, and a history's version intervals, which are load times
+DLT_ROW_COLUMNS = frozenset({"_dlt_load_id", "_dlt_id", "_dlt_valid_from", "_dlt_valid_to"})
 
 
 def table_contents(warehouse) -> dict[str, list[dict[str, Any]]]:

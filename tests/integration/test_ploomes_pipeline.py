@@ -178,6 +178,9 @@ def test_full_refresh_rebuilds(run_ploomes, ploomes_sim, warehouse):
     remaining = truth(ploomes_sim, ENTITIES_BY_TABLE["deals"])
     assert report.tables["deals"].rows == len(remaining)
     assert warehouse.count("deals") == len(remaining)
+    # the history went with deals, and the run says so
+    assert any(line.startswith("deals_history: --full-refresh dropped it") for line in report.warnings)
+    assert warehouse.count("deals_history") == len(remaining)
 
 
 @pytest.mark.parametrize("sim_config", [{"forbidden_endpoints": ("Documents",), "absent_endpoints": ("Teams",)}])

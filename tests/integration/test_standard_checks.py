@@ -27,6 +27,8 @@ import pytest
 from pipelines import hivestr_pipeline, ploomes_pipeline
 from pipelines.common import make_pipeline
 from sources import hivestr, ploomes
+from sources.history import history_table
+from sources.hivestr import settings as hivestr_defaults
 from sources.ploomes import settings as ploomes_defaults
 from sources.ploomes.entities import ENTITIES
 from sources.report import SyncReport
@@ -42,7 +44,12 @@ from tests.integration.conftest import (
 from tests.integration.warehouse import Warehouse
 
 INCREMENTAL = [e for e in ENTITIES if e.incremental]
-PLOOMES_TABLES = (*ploomes.ALL_TABLES, *(child.table for e in ENTITIES for child in e.children))
+PLOOMES_TABLES = (
+    *ploomes.ALL_TABLES,
+    *(child.table for e in ENTITIES for child in e.children),
+    *map(history_table, ploomes_defaults.HISTORY_TABLES),
+)
+HIVESTR_TABLES = (*hivestr.ALL_TABLES, *map(history_table, hivestr_defaults.HISTORY_TABLES))
 FUTURE = "2099-01-01T00:00:00.000Z"
 # The Hivestr simulator's clock stands still for the shared loads: reminders and tasks falling due move with it.
 FROZEN_NOW = time.time()
@@ -109,7 +116,7 @@ SYSTEMS = {
         hivestr_pipeline,
         _hivestr_simulator,
         hivestr_settings,
-        hivestr.ALL_TABLES,
+        HIVESTR_TABLES,
         ("inventory", "clients", "proposals", "pipeline_deals"),
         {"checkpoint_pages": 20},
     ),
