@@ -473,7 +473,12 @@ SCENARIOS = [
     Scenario("sigterm-in-extract", "ploomes", signalled(signal.SIGTERM), BOTH),
     Scenario("sigint-in-extract", "ploomes", signalled(signal.SIGINT)),
     *retried_faults("hivestr"),
-    Scenario("token-expires-mid-run", "hivestr", token_expiring_mid_run, sim_config={"token_ttl_seconds": 1.0, "clock": time.time}),
+    Scenario(
+        "token-expires-mid-run",
+        "hivestr",
+        token_expiring_mid_run,
+        sim_config={"token_ttl_seconds": 1.0, "clock": time.time},
+    ),
     Scenario("429-no-reset-header-stops", "hivestr", rate_limited_without_retry_after),
     # Hivestr's 403 is a missing permission, never retried: the child table is skipped, its parents load without
     # being remembered as done, and the next sync reads their children
