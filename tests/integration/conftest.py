@@ -48,7 +48,8 @@ def sim_config() -> dict:
 def ploomes_sim(sim_config):
     from simulators.ploomes import PloomesConfig, PloomesSimulator
 
-    config = PloomesConfig(scale=300, seed=11, api_keys=(TEST_KEY,), rate_limit_per_minute=None, **sim_config)
+    settings = {"scale": 300, "seed": 11, "api_keys": (TEST_KEY,), "rate_limit_per_minute": None}
+    config = PloomesConfig(**{**settings, **sim_config})
     sim = PloomesSimulator(config)
     with sim.serve() as base_url:
         sim.base_url = base_url
