@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -129,6 +130,7 @@ def _invoke(
             "--log-path", str(work_dir / "logs"),
             "--vars", json.dumps(dbt_vars),
             "--log-level", "info" if debug else "none",
+            "--log-level-file", "info",  # dbt.log: what a failure line points to
             *QUIET_FLAGS,
         ]  # fmt: skip
         try:
@@ -209,12 +211,14 @@ def _read_results(result: Any, outcome: BuildOutcome, work_dir: Path) -> None:
         node = node_result.node
         kind = str(node.resource_type)
         status = str(node_result.status)
-        if status in ("error", "fail", "runtime error", "skipped"):
-            if status != "skipped":
-                outcome.failures.append(
-                    f"analytics: {kind} {node.name} failed: {_first_line(node_result.message or status)} "
-                    f"(the load is committed; dbt's log: {work_dir / 'logs' / 'dbt.log'})"
-                )
+        if status == "skipped":  # downstream of a failure, which has its own line
+            outcome.counts["skipped"] = outcome.counts.get("skipped", 0) + 1
+            continue
+        if status in ("error", "fail", "runtime error"):
+            outcome.failures.append(
+                f"analytics: {kind} {node.name} failed: {_reason(node_result.message or status)} "
+                f"(the load is committed; dbt's log: {work_dir / 'logs' / 'dbt.log'})"
+            )
             continue
         if status == "warn":
             outcome.counts["test warnings"] = outcome.counts.get("test warnings", 0) + 1
@@ -226,6 +230,13 @@ def _read_results(result: Any, outcome: BuildOutcome, work_dir: Path) -> None:
 def _first_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[0] if lines else text
+
+
+def _reason(message: str) -> str:
+    """The line of a dbt node's message that says what went wrong, past its "Runtime Error in model x (path)"."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    said = [line for line in lines if not re.match(r"\w+ Error in (model|test|seed|snapshot) ", line)]
+    return (said or lines or [message])[0]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
