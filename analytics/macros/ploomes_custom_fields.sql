@@ -6,12 +6,15 @@
     kind ('scalar', 'option', 'user', 'contact', 'product'), multiple, options_table_id, its columns and
     value_column (the first: the value, or the option / user / contact / product id). -#}
 {% macro ploomes_custom_fields(table_name) -%}
+    {#- source() before anything else: it is while dbt parses that the model learns it reads these tables -#}
+    {%- set records = source('ploomes', table_name) -%}
+    {%- set custom_fields = source('ploomes', 'custom_fields') -%}
     {%- set fields = [] -%}
     {%- if not execute -%}{{ return(fields) }}{%- endif -%}
-    {%- set present = column_names(source('ploomes', table_name)) -%}
+    {%- set present = column_names(records) -%}
     {%- set query -%}
         select id, name, kind, multiple, options_table_id, columns
-        from {{ source('ploomes', 'custom_fields') }}
+        from {{ custom_fields }}
         where table_name = '{{ table_name }}' and dynamic and columns is not null
         order by id
     {%- endset -%}
