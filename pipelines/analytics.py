@@ -76,6 +76,18 @@ def enabled(requested: bool | None) -> bool:
     return dlt.config.get("analytics.enabled", bool) is not False
 
 
+def prepare_load(pipeline: dlt.Pipeline, options: Any) -> None:
+    """Before a --full-refresh load into Postgres: drop the analytics dataset. dlt drops and recreates the loaded
+    tables, and Postgres refuses to drop a table that a view reads (the staging views, sync health); the build after
+    the load creates them again (a run with analytics off leaves them gone until the next build). DuckDB lets a view
+    outlive its table."""
+    if not options.full_refresh or pipeline.destination.destination_name != "postgres":
+        return
+    with pipeline.sql_client() as client:
+        schema = client.capabilities.escape_identifier(f"{pipeline.dataset_name}_analytics")
+        client.execute_sql(f"drop schema if exists {schema} cascade")
+
+
 def build_after_load(pipeline: dlt.Pipeline, report: Any, options: Any) -> None:
     """Build the marts of what `pipeline` just loaded, if the run asks for it; the outcome goes on the report."""
     loaded_rows = any(table.rows for table in report.tables.values())

@@ -155,6 +155,7 @@ def run_until_complete(
     checkpoint never reads again a table that the run has already loaded whole (lookups, Hivestr's lists). Once the
     loads are committed, the analytics layer is built on them.
     """
+    analytics.prepare_load(pipeline, options)
     loads = _load_in_checkpoints(pipeline, make_source, report, options)
     analytics.build_after_load(pipeline, report, options)
     return loads
