@@ -83,6 +83,7 @@ def ploomes_demo() -> None:
             dataset_name=DATASET,
             full_refresh=True,
             progress=False,
+            analytics=True,  # the demo shows two marts at the end
             extra={"api_key": DEMO_KEY, "base_url": base_url, "rate_limit_per_minute": DEMO_RATE},
         )
         _run("Ploomes first load: the whole account", options)
@@ -118,6 +119,7 @@ def hivestr_demo() -> None:
             pipeline_name=HIVESTR_DATASET,
             full_refresh=True,
             progress=False,
+            analytics=True,  # the demo shows two marts at the end
             extra={"api_key": sim.api_key, "api_secret": sim.api_secret, "base_url": base_url},
         )
         _run("Hivestr first load", options, hivestr_pipeline.run_pipeline)
