@@ -5,8 +5,11 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8011
 SCALE  ?= 5000
 SIZE   ?= full
+# the datasets `make analytics-docs` describes (the demo's: ploomes_demo, hivestr_demo)
+PLOOMES_DATASET ?= ploomes
+HIVESTR_DATASET ?= hivestr
 
-.PHONY: setup demo test lint simulate bench docs
+.PHONY: setup demo test lint simulate bench docs analytics-docs
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -35,3 +38,7 @@ bench: $(STAMP)
 # docs/tables.md, the data dictionary, from a load of both simulators (a test fails when it is stale)
 docs: $(STAMP)
 	$(PY) -m pipelines.docs
+
+# The dbt documentation site of the analytics layer, one self-contained page: analytics/target/static_index.html
+analytics-docs: $(STAMP)
+	$(PY) pipelines/analytics.py docs --ploomes-dataset $(PLOOMES_DATASET) --hivestr-dataset $(HIVESTR_DATASET)

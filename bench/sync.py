@@ -30,6 +30,7 @@ def _options(job: dict[str, Any]) -> RunOptions:
         dataset_name=job["dataset"],
         tables=job.get("tables"),
         progress=False,
+        analytics=False,  # the bench measures the sync; the dbt build after it is not part of it
         extra=job["source"],
     )
 

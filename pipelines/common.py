@@ -27,7 +27,7 @@ from dlt.common.schema.typing import MERGE_DISPOSITION_HINTS
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from pipelines import destinations, memory
+from pipelines import analytics, destinations, memory
 from pipelines.comments import write_comments
 from pipelines.stopping import EXIT_FAILED, EXIT_USAGE, stop_on_signals
 from sources.http import ApiError, RunStopped, install_log_redaction, redact
@@ -77,6 +77,7 @@ class RunOptions:
     dataset_name: str | None = None  # default: the pipeline's name
     checkpoint_pages: int = CHECKPOINT_PAGES
     progress: bool = True
+    analytics: bool | None = None  # build the marts after the load; None: `[analytics] enabled` decides (default on)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def source_settings(self) -> dict[str, Any]:
@@ -103,6 +104,9 @@ def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
         help="also find records deleted in the CRM and mark (or delete) their rows; see README 'Deletions'",
     )
     parser.add_argument("--check", action="store_true", help="verify the credentials, list readable tables, exit")
+    parser.add_argument(
+        "--no-analytics", action="store_true", help="do not build the dbt marts after the load (see README)"
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     args = parser.parse_args(argv)
     options = RunOptions(
@@ -114,6 +118,7 @@ def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
         sweep_deletions=args.sweep_deletions,
         check=args.check,
         debug=args.debug,
+        analytics=False if args.no_analytics else None,
     )
     if options.since is not None:
         options.since = normalize_since(options.since)
@@ -154,8 +159,21 @@ def run_until_complete(
 
     `make_source(report, resuming)` builds a fresh source (dlt sources are single-use): of every table the options
     select when `resuming` is None (the first checkpoint), else of the unfinished tables `resuming` names only, so a
-    checkpoint never reads again a table that the run has already loaded whole (lookups, Hivestr's lists).
+    checkpoint never reads again a table that the run has already loaded whole (lookups, Hivestr's lists). Once the
+    loads are committed, the analytics layer is built on them.
     """
+    analytics.prepare_load(pipeline, options)
+    loads = _load_in_checkpoints(pipeline, make_source, report, options)
+    analytics.build_after_load(pipeline, report, options)
+    return loads
+
+
+def _load_in_checkpoints(
+    pipeline: dlt.Pipeline,
+    make_source: Callable[[SyncReport, list[str] | None], Any],
+    report: SyncReport,
+    options: RunOptions,
+) -> list[LoadInfo]:
     loads = []
     first = True
     try:
@@ -259,6 +277,7 @@ def summary(report: SyncReport, elapsed: float) -> str:
     if interrupted is not None:
         lines.append(f"The run was {interrupted}: what was read is loaded; the next run continues from there.")
     lines.extend(f"warning: {line}" for line in report.warnings)
+    lines.extend(report.post_load_notes)
     return "\n".join(lines)
 
 
@@ -279,7 +298,7 @@ def _note(table: TableReport) -> str:
 def print_outcome(report: SyncReport, elapsed: float) -> None:
     """The summary on stdout, then one `error:` line per failed table on stderr."""
     print(summary(report, elapsed))
-    for line in report.failed.values():
+    for line in [*report.failed.values(), *report.post_load_failures]:
         print(f"error: {redact(line)}", file=sys.stderr)
 
 

@@ -28,12 +28,10 @@ HIVESTR_DATASET = "hivestr_demo"
 DEMO_RATE = 600
 
 EXAMPLE_QUERIES = {
-    "Open deal value by pipeline stage": f"""
-        select p.name as pipeline, s.name as stage, count(*) as deals, round(sum(d.amount), 2) as amount
-        from {DATASET}.deals d
-        join {DATASET}.deal_stages s on s.id = d.stage_id
-        join {DATASET}.deal_pipelines p on p.id = s.pipeline_id
-        group by all order by pipeline, min(s.ordination) limit 8""",
+    "Open pipeline by stage (the dbt mart ploomes__open_pipeline_by_stage)": f"""
+        select pipeline_name as pipeline, stage_name as stage, open_deals as deals, round(open_amount, 2) as amount
+        from {DATASET}_analytics.ploomes__open_pipeline_by_stage
+        order by pipeline_position, stage_position limit 8""",
     "Best-selling products (order line items)": f"""
         select pr.name as product, sum(op.quantity) as units, round(sum(op.total), 2) as revenue
         from {DATASET}.order_products op join {DATASET}.products pr on pr.id = op.product_id
@@ -51,6 +49,9 @@ HIVESTR_QUERIES = {
         join {HIVESTR_DATASET}.proposals p on p.id = pi.proposal_id
         join {HIVESTR_DATASET}.inventory i on i.id = pi.vehicle_id
         where p.status = 'approved' group by all order by reais desc""",
+    "Hivestr: the deal funnel in reais (the dbt mart hivestr__deal_funnel)": f"""
+        select stage_name, deals, estimated_value from {HIVESTR_DATASET}_analytics.hivestr__deal_funnel
+        order by stage_position""",
 }
 
 
@@ -82,6 +83,7 @@ def ploomes_demo() -> None:
             dataset_name=DATASET,
             full_refresh=True,
             progress=False,
+            analytics=True,  # the demo shows two marts at the end
             extra={"api_key": DEMO_KEY, "base_url": base_url, "rate_limit_per_minute": DEMO_RATE},
         )
         _run("Ploomes first load: the whole account", options)
@@ -117,6 +119,7 @@ def hivestr_demo() -> None:
             pipeline_name=HIVESTR_DATASET,
             full_refresh=True,
             progress=False,
+            analytics=True,  # the demo shows two marts at the end
             extra={"api_key": sim.api_key, "api_secret": sim.api_secret, "base_url": base_url},
         )
         _run("Hivestr first load", options, hivestr_pipeline.run_pipeline)

@@ -62,7 +62,7 @@ def exit_code(report: SyncReport) -> int:
     interrupted = report.stop.interrupted
     if interrupted is not None:
         return interrupted.exit_code
-    if report.failed:
+    if report.failed or report.post_load_failures:
         return EXIT_FAILED
     if report.resume_at is not None:
         return EXIT_BUDGET_EXHAUSTED

@@ -31,6 +31,9 @@ class SyncReport:
     resume_at: datetime | None = None  # set when the request budget ran out: when the next run may continue
     stop: RunStop = field(default_factory=RunStop)  # the run's: set by a signal, or a failure every table shares
     run_warnings: list[str] = field(default_factory=list)  # what the run did differently than asked, beyond tables
+    # Steps after the load (the analytics build): one line each on what it did, and one per thing that failed
+    post_load_notes: list[str] = field(default_factory=list)
+    post_load_failures: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _table(self, table: str) -> TableReport:

@@ -5,6 +5,10 @@ import socket
 
 import pytest
 
+# The dbt build after each load is off in every test and every script a test starts (they inherit the environment);
+# tests/integration/test_analytics.py turns it on for its runs.
+os.environ["ANALYTICS__ENABLED"] = "false"
+
 # dlt insists on a password; with trust auth the server ignores it
 POSTGRES_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres:trust@127.0.0.1:5432/test")
 

@@ -57,14 +57,15 @@ def ploomes_sim(sim_config):
 
 
 def run_options(warehouse: Warehouse, pipelines_dir: Path, **overrides) -> RunOptions:
-    """Options for a quiet run into `warehouse`, its pipeline kept in `pipelines_dir`."""
+    """Options for a quiet run into `warehouse`, its pipeline kept in `pipelines_dir`; no dbt build after it
+    unless `analytics=True` (tests/integration/test_analytics.py)."""
     return RunOptions(
         destination=warehouse.destination,
         duckdb_path=warehouse.duckdb_path or pipelines_dir / "unused.duckdb",
         pipelines_dir=str(pipelines_dir),
         dataset_name=warehouse.dataset,
         progress=False,
-        **overrides,
+        **{"analytics": False, **overrides},
     )
 
 

@@ -125,7 +125,7 @@ class Warehouse:
             import psycopg2
 
             with psycopg2.connect(self.postgres_dsn) as connection, connection.cursor() as cursor:
-                for schema in (self.dataset, f"{self.dataset}_staging"):
+                for schema in (self.dataset, f"{self.dataset}_staging", f"{self.dataset}_analytics"):
                     cursor.execute(f"drop schema if exists {schema} cascade")
 
     def snapshot(self) -> dict[str, list[tuple[str, ...]]]:

@@ -1,0 +1,126 @@
+"""The analytics layer (analytics/, pipelines/analytics.py): after one load of each system, on DuckDB and Postgres,
+the marts' figures equal figures computed here from the simulator's own records, and dbt's tests pass. (The
+activity mart's incremental rebuild, which needs a second load, was checked by hand: see its model.)
+
+One load and one dbt build per system and destination, at a small scale: the build is what costs (seconds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
+OPEN, WON = 1, 2  # Ploomes' deal status ids (analytics/dbt_project.yml vars)
+
+
+def assert_build_passed(report) -> None:
+    assert not report.failed, report.failed
+    assert not report.post_load_failures, report.post_load_failures
+    (note,) = report.post_load_notes
+    assert "all passed" in note and " tests" in note, note
+
+
+def local_day(instant: str) -> dt.date:
+    return dt.datetime.fromisoformat(instant).astimezone(SAO_PAULO).date()
+
+
+def close(got: float, want: float) -> bool:
+    return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-6)
+
+
+@pytest.mark.parametrize("sim_config", [{"scale": 60}])
+def test_ploomes_marts_equal_the_simulators_figures(warehouse, ploomes_sim, run_ploomes):
+    assert_build_passed(run_ploomes(analytics=True))
+    deals = list(ploomes_sim.records("/Deals"))
+    pipelines = {p["Id"]: p for p in ploomes_sim.records("/Deals@Pipelines")}
+    stages = sorted(
+        ploomes_sim.records("/Deals@Stages"),
+        key=lambda s: (pipelines[s["PipelineId"]]["Ordination"], s["Ordination"], s["Id"]),
+    )
+    open_by_stage = defaultdict(list)
+    won_by_month_owner = defaultdict(list)
+    for deal in deals:
+        if deal["StatusId"] == OPEN:
+            open_by_stage[deal["StageId"]].append(deal["Amount"])
+        elif deal["StatusId"] == WON:
+            won_by_month_owner[(local_day(deal["FinishDate"]).replace(day=1), deal["OwnerId"])].append(deal["Amount"])
+    activity = defaultdict(lambda: [0, 0, 0])  # (local day, owner): tasks created, completed, interaction records
+    for task in ploomes_sim.records("/Tasks"):
+        activity[(local_day(task["CreateDate"]), task["OwnerId"])][0] += 1
+        if task["Finished"]:
+            activity[(local_day(task["DateTime"]), task["OwnerId"])][1] += 1
+    for record in ploomes_sim.records("/InteractionRecords"):
+        activity[(local_day(record["Date"]), record["OwnerId"])][2] += 1
+    analytics = f"{warehouse.dataset}_analytics"
+
+    with warehouse.reading():
+        by_stage = warehouse.query(
+            f"select * from {analytics}.ploomes__open_pipeline_by_stage "
+            "order by pipeline_position, stage_position, stage_id"
+        )
+        won = warehouse.query(f"select * from {analytics}.ploomes__won_revenue_by_month")
+        activity_rows = warehouse.query(f"select * from {analytics}.ploomes__activity_daily")
+        flags = warehouse.query(
+            f"select count(*) as deals, sum(case when is_open then 1 else 0 end) as open_deals, "
+            f"sum(case when is_won then 1 else 0 end) as won_deals from {analytics}.ploomes__deals_enhanced"
+        )[0]
+
+    # every stage of every pipeline, in the order Ploomes shows them, empty stages included
+    assert [(row["pipeline_id"], row["stage_id"]) for row in by_stage] == [(s["PipelineId"], s["Id"]) for s in stages]
+    for row in by_stage:
+        amounts = open_by_stage.get(row["stage_id"], [])
+        assert row["open_deals"] == len(amounts), row
+        assert close(row["open_amount"], sum(amounts)), row
+    assert any(row["open_deals"] == 0 for row in by_stage)  # the scale leaves some stage empty: it is listed
+
+    got = {(row["won_month"], row["owner_id"]): (row["won_deals"], row["won_amount"]) for row in won}
+    assert sorted(got) == sorted(won_by_month_owner)
+    for key, amounts in won_by_month_owner.items():
+        assert got[key][0] == len(amounts) and close(got[key][1], sum(amounts)), key
+
+    got_activity = {
+        (row["activity_date"], row["owner_id"]): [
+            row["tasks_created"],
+            row["tasks_completed"],
+            row["interaction_records"],
+        ]
+        for row in activity_rows
+    }
+    assert got_activity == dict(activity)
+
+    assert flags["deals"] == len(deals)
+    assert flags["open_deals"] == sum(d["StatusId"] == OPEN for d in deals)
+    assert flags["won_deals"] == sum(d["StatusId"] == WON for d in deals)
+
+
+@pytest.mark.parametrize("hivestr_config", [{"scale": 60}])
+def test_hivestr_marts_equal_the_simulators_figures(warehouse, hivestr_sim, run_hivestr):
+    assert_build_passed(run_hivestr(analytics=True))
+    proposals = list(hivestr_sim.records("proposals"))
+    items = list(hivestr_sim.records("proposal_items"))
+    deals = list(hivestr_sim.records("deals"))
+    analytics = f"{warehouse.dataset}_analytics"
+
+    with warehouse.reading():
+        proposal_rows = warehouse.query(f"select * from {analytics}.hivestr__proposals")
+        item_rows = warehouse.query(f"select * from {analytics}.hivestr__proposal_items")
+        funnel = warehouse.query(f"select * from {analytics}.hivestr__deal_funnel order by stage_position")
+
+    reais = {p["id"]: Decimal(p["final_value"]) / 100 for p in proposals}
+    assert {row["proposal_id"]: Decimal(row["final_value"]) for row in proposal_rows} == reais
+    item_reais = {i["id"]: Decimal(i["final_price"]) / 100 for i in items}
+    assert {row["proposal_item_id"]: Decimal(row["final_price"]) for row in item_rows} == item_reais
+
+    stages = ["Prospecção", "Degustação", "Proposta", "Negociação", "Aprovação", "Ganho", "Perdido"]
+    assert [row["stage_name"] for row in funnel] == stages
+    for row in funnel:
+        in_stage = [d for d in deals if d["pipeline_stage"] == row["stage_name"]]
+        assert row["deals"] == len(in_stage), row["stage_name"]
+        want = sum(Decimal(d["estimated_value"] or 0) for d in in_stage) / 100
+        assert Decimal(row["estimated_value"]) == want, row["stage_name"]
