@@ -35,7 +35,9 @@ class Warehouse:
 
     def _connect(self) -> Any:
         if self.destination == "duckdb":
-            return duckdb.connect(str(self.duckdb_path), read_only=True)
+            # read-write, as a run keeps it open in this process: DuckDB shares one open file between connections
+            # of the same settings only (pipelines/common.py, _warehouse_kept_open)
+            return duckdb.connect(str(self.duckdb_path))
         import psycopg2
 
         connection = psycopg2.connect(self.postgres_dsn)
@@ -116,8 +118,9 @@ class Warehouse:
             self.execute([f"create schema {dataset}", *copies])
             return replace(self, dataset=dataset)
         copy = replace(self, dataset=dataset, duckdb_path=self.duckdb_path.with_name(f"copy_{dataset}.duckdb"))
-        copies = [f"create table {dataset}.{t} as select * from original.{self.dataset}.{t}" for t in tables]
-        copy.execute([f"attach '{self.duckdb_path}' as original (read_only)", f"create schema {dataset}", *copies])
+        copies = [f"create table copy.{dataset}.{t} as select * from {self.dataset}.{t}" for t in tables]
+        # from the original's side: a run may hold it open in this process (see _connect)
+        self.execute([f"attach '{copy.duckdb_path}' as copy", f"create schema copy.{dataset}", *copies, "detach copy"])
         return copy
 
     def drop_dataset(self) -> None:
