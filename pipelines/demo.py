@@ -27,32 +27,39 @@ HIVESTR_DATASET = "hivestr_demo"
 # The real API allows 120 requests/minute; the demo runs at 5x with light latency so it takes seconds, not minutes.
 DEMO_RATE = 600
 
-EXAMPLE_QUERIES = {
-    "Open pipeline by stage (the dbt mart ploomes__open_pipeline_by_stage)": f"""
-        select pipeline_name as pipeline, stage_name as stage, open_deals as deals, round(open_amount, 2) as amount
-        from {DATASET}_analytics.ploomes__open_pipeline_by_stage
-        order by pipeline_position, stage_position limit 8""",
-    "Best-selling products (order line items)": f"""
-        select pr.name as product, sum(op.quantity) as units, round(sum(op.total), 2) as revenue
-        from {DATASET}.order_products op join {DATASET}.products pr on pr.id = op.product_id
-        group by all order by revenue desc limit 5""",
-    "Custom fields are plain columns": f"""
-        select table_name, name as field, kind, columns from {DATASET}.custom_fields
-        where table_name = 'contacts' and columns is not null order by name limit 8""",
-}
+
+def ploomes_figures(dataset: str) -> dict[str, str]:
+    """The figures the demo prints, each from a mart of the analytics layer: label -> query (portable SQL: a test
+    runs them on DuckDB and Postgres and checks each against the simulator's records)."""
+    marts = f"{dataset}_analytics"
+    return {
+        "Open deals by pipeline and stage: count and value (open deals only, every stage of every pipeline)": f"""
+            select pipeline_name as pipeline, stage_name as stage, open_deals as deals,
+                cast(open_amount as decimal(18, 2)) as amount
+            from {marts}.ploomes__open_pipeline_by_stage
+            order by pipeline_position, pipeline_id, stage_position, stage_id""",
+        "Won revenue by month, São Paulo time (the last six months with a win, every owner)": f"""
+            select won_month as month, sum(won_deals) as deals, cast(sum(won_amount) as decimal(18, 2)) as amount
+            from {marts}.ploomes__won_revenue_by_month
+            group by won_month order by won_month desc limit 6""",
+        "Best-selling products (order lines: units and revenue)": f"""
+            select product_name as product, sum(quantity) as units, cast(sum(total) as decimal(18, 2)) as revenue
+            from {marts}.ploomes__order_lines
+            group by product_id, product_name order by sum(total) desc, product_id limit 5""",
+    }
 
 
-HIVESTR_QUERIES = {
-    "Hivestr: approved proposal value by media type (R$, from centavos)": f"""
-        select i.media_type, count(distinct p.id) as proposals, sum(pi.final_price) / 100.0 as reais
-        from {HIVESTR_DATASET}.proposal_items pi
-        join {HIVESTR_DATASET}.proposals p on p.id = pi.proposal_id
-        join {HIVESTR_DATASET}.inventory i on i.id = pi.vehicle_id
-        where p.status = 'approved' group by all order by reais desc""",
-    "Hivestr: the deal funnel in reais (the dbt mart hivestr__deal_funnel)": f"""
-        select stage_name, deals, estimated_value from {HIVESTR_DATASET}_analytics.hivestr__deal_funnel
-        order by stage_position""",
-}
+def hivestr_figures(dataset: str) -> dict[str, str]:
+    """As ploomes_figures, for Hivestr: money in reais, converted from the API's centavos by the marts."""
+    marts = f"{dataset}_analytics"
+    return {
+        "Approved proposals: count and value in reais, after discount": f"""
+            select count(*) as proposals, sum(final_value) as reais
+            from {marts}.hivestr__proposals where status = 'approved'""",
+        "The deal funnel: deals and estimated value in reais by stage": f"""
+            select stage_name as stage, deals, estimated_value as reais
+            from {marts}.hivestr__deal_funnel order by stage_position""",
+    }
 
 
 def _run(label: str, options: RunOptions, run_pipeline=ploomes_pipeline.run_pipeline) -> None:
@@ -83,7 +90,7 @@ def ploomes_demo() -> None:
             dataset_name=DATASET,
             full_refresh=True,
             progress=False,
-            analytics=True,  # the demo shows two marts at the end
+            analytics=True,  # the demo's figures come from the marts
             extra={"api_key": DEMO_KEY, "base_url": base_url, "rate_limit_per_minute": DEMO_RATE},
         )
         _run("Ploomes first load: the whole account", options)
@@ -106,7 +113,7 @@ def ploomes_demo() -> None:
         _show(
             "The new deal", f"select id, title, amount from {DATASET}.deals where id = {new_deal['Id']}", DEFAULT_DUCKDB
         )
-        for title, sql in EXAMPLE_QUERIES.items():
+        for title, sql in ploomes_figures(DATASET).items():
             _show(title, sql, DEFAULT_DUCKDB)
 
 
@@ -119,7 +126,7 @@ def hivestr_demo() -> None:
             pipeline_name=HIVESTR_DATASET,
             full_refresh=True,
             progress=False,
-            analytics=True,  # the demo shows two marts at the end
+            analytics=True,  # the demo's figures come from the marts
             extra={"api_key": sim.api_key, "api_secret": sim.api_secret, "base_url": base_url},
         )
         _run("Hivestr first load", options, hivestr_pipeline.run_pipeline)
@@ -130,7 +137,7 @@ def hivestr_demo() -> None:
         print(f"\nChanged in the simulator: a note for client {client['id']}, task {task['id']} deleted")
         options.full_refresh = False
         _run("Hivestr second load: only changed parents' children are read", options, hivestr_pipeline.run_pipeline)
-        for title, sql in HIVESTR_QUERIES.items():
+        for title, sql in hivestr_figures(HIVESTR_DATASET).items():
             _show(title, sql, DEFAULT_DUCKDB)
 
 

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pipelines.demo import hivestr_figures, ploomes_figures
+
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 OPEN, WON = 1, 2  # Ploomes' deal status ids (analytics/dbt_project.yml vars)
 
@@ -60,6 +62,7 @@ def test_ploomes_marts_equal_the_simulators_figures(warehouse, ploomes_sim, run_
     analytics = f"{warehouse.dataset}_analytics"
 
     with warehouse.reading():
+        figures = [warehouse.query(sql) for sql in ploomes_figures(warehouse.dataset).values()]
         by_stage = warehouse.query(
             f"select * from {analytics}.ploomes__open_pipeline_by_stage "
             "order by pipeline_position, stage_position, stage_id"
@@ -94,6 +97,35 @@ def test_ploomes_marts_equal_the_simulators_figures(warehouse, ploomes_sim, run_
     }
     assert got_activity == dict(activity)
 
+    # the demo's figures, each as its label says
+    demo_by_stage, demo_won, demo_products = figures
+    names = {**{p["Id"]: p["Name"] for p in pipelines.values()}, **{s["Id"]: s["Name"] for s in stages}}
+    assert [(r["pipeline"], r["stage"], r["deals"]) for r in demo_by_stage] == [
+        (names[s["PipelineId"]], names[s["Id"]], len(open_by_stage.get(s["Id"], []))) for s in stages
+    ]
+    assert all(
+        close(r["amount"], round(sum(open_by_stage.get(s["Id"], [])), 2))
+        for r, s in zip(demo_by_stage, stages, strict=True)
+    )
+    won_by_month = defaultdict(list)
+    for (month, _), amounts in won_by_month_owner.items():
+        won_by_month[month] += amounts
+    last_six = sorted(won_by_month, reverse=True)[:6]
+    assert [(r["month"], r["deals"]) for r in demo_won] == [(m, len(won_by_month[m])) for m in last_six]
+    assert all(close(r["amount"], round(sum(won_by_month[r["month"]]), 2)) for r in demo_won)
+    product_names = {p["Id"]: p["Name"] for p in ploomes_sim.records("/Products")}
+    sold = defaultdict(lambda: [0.0, 0.0])
+    for order in ploomes_sim.records("/Orders"):
+        for line in order.get("Products") or []:
+            sold[line["ProductId"]][0] += line["Quantity"]
+            sold[line["ProductId"]][1] += line["Total"]
+    best = sorted(sold, key=lambda product: (-round(sold[product][1], 2), product))[:5]
+    assert [r["product"] for r in demo_products] == [product_names[p] for p in best]
+    assert all(
+        close(r["units"], sold[p][0]) and close(r["revenue"], round(sold[p][1], 2))
+        for r, p in zip(demo_products, best, strict=True)
+    )
+
     assert flags["deals"] == len(deals)
     assert flags["open_deals"] == sum(d["StatusId"] == OPEN for d in deals)
     assert flags["won_deals"] == sum(d["StatusId"] == WON for d in deals)
@@ -108,6 +140,7 @@ def test_hivestr_marts_equal_the_simulators_figures(warehouse, hivestr_sim, run_
     analytics = f"{warehouse.dataset}_analytics"
 
     with warehouse.reading():
+        approved, demo_funnel = [warehouse.query(sql) for sql in hivestr_figures(warehouse.dataset).values()]
         proposal_rows = warehouse.query(f"select * from {analytics}.hivestr__proposals")
         item_rows = warehouse.query(f"select * from {analytics}.hivestr__proposal_items")
         funnel = warehouse.query(f"select * from {analytics}.hivestr__deal_funnel order by stage_position")
@@ -124,3 +157,10 @@ def test_hivestr_marts_equal_the_simulators_figures(warehouse, hivestr_sim, run_
         assert row["deals"] == len(in_stage), row["stage_name"]
         want = sum(Decimal(d["estimated_value"] or 0) for d in in_stage) / 100
         assert Decimal(row["estimated_value"]) == want, row["stage_name"]
+
+    # the demo's figures, each as its label says: approved proposals after discount, the funnel in reais
+    approved_reais = [Decimal(p["final_value"]) / 100 for p in proposals if p["status"] == "approved"]
+    assert approved == [{"proposals": len(approved_reais), "reais": sum(approved_reais)}]
+    assert [(r["stage"], r["deals"], Decimal(r["reais"])) for r in demo_funnel] == [
+        (r["stage_name"], r["deals"], Decimal(r["estimated_value"])) for r in funnel
+    ]
