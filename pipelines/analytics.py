@@ -157,9 +157,8 @@ def _waiting_for_tables(manifest: Any, system: str, loaded: set[str]) -> dict[st
     return waiting
 
 
-def generate_docs(pipeline: dlt.Pipeline, datasets: dict[str, str]) -> Path:
-    """`dbt docs generate --static` over every model; returns the self-contained page (analytics/target)."""
-    target = PROJECT_DIR / "target"
+def generate_docs(pipeline: dlt.Pipeline, datasets: dict[str, str], target: Path = PROJECT_DIR / "target") -> Path:
+    """`dbt docs generate --static` over every model into `target`; returns the self-contained page."""
     result = _invoke(
         pipeline,
         ["docs", "generate", "--static"],
@@ -318,15 +317,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--duckdb-path", type=Path, default=DEFAULT_DUCKDB)
     parser.add_argument("--ploomes-dataset", default="ploomes", help="docs: the Ploomes dataset to describe")
     parser.add_argument("--hivestr-dataset", default="hivestr", help="docs: the Hivestr dataset to describe")
+    parser.add_argument("--target-dir", type=Path, default=PROJECT_DIR / "target", help="docs: where to write it")
     parser.add_argument("--full-refresh", action="store_true", help="build: rebuild incremental models whole")
     parser.add_argument("--debug", action="store_true", help="show dbt's output")
     args = parser.parse_args(argv)
     options = RunOptions(destination=args.destination, duckdb_path=args.duckdb_path, progress=False)
     if args.command == "docs":
         # a pipeline only to reach the warehouse: kept beside the docs, not among the pipelines that load
-        options.pipelines_dir = str(PROJECT_DIR / "target" / "pipelines")
+        options.pipelines_dir = str(args.target_dir / "pipelines")
         pipeline = make_pipeline("analytics_docs", options)
-        page = generate_docs(pipeline, {"ploomes": args.ploomes_dataset, "hivestr": args.hivestr_dataset})
+        datasets = {"ploomes": args.ploomes_dataset, "hivestr": args.hivestr_dataset}
+        page = generate_docs(pipeline, datasets, args.target_dir)
         print(f"analytics docs: {page}")
         return 0
     pipeline = make_pipeline(args.pipeline, options)

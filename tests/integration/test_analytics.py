@@ -15,10 +15,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pipelines.analytics import main as analytics_command
 from pipelines.demo import hivestr_figures, ploomes_figures
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 OPEN, WON = 1, 2  # Ploomes' deal status ids (analytics/dbt_project.yml vars)
+# A model of each system, and words of its description in analytics/models/*/marts/*.yml
+MODELS_DESCRIBED = {
+    "ploomes__activity_daily": "tasks created, tasks completed",
+    "hivestr__deal_funnel": "The sales pipeline by stage, in board order",
+}
 
 
 def assert_build_passed(report) -> None:
@@ -37,7 +43,7 @@ def close(got: float, want: float) -> bool:
 
 
 @pytest.mark.parametrize("sim_config", [{"scale": 60}])
-def test_ploomes_marts_equal_the_simulators_figures(warehouse, ploomes_sim, run_ploomes):
+def test_ploomes_marts_equal_the_simulators_figures(warehouse, ploomes_sim, run_ploomes, tmp_path):
     assert_build_passed(run_ploomes(analytics=True))
     deals = list(ploomes_sim.records("/Deals"))
     pipelines = {p["Id"]: p for p in ploomes_sim.records("/Deals@Pipelines")}
@@ -127,6 +133,14 @@ def test_ploomes_marts_equal_the_simulators_figures(warehouse, ploomes_sim, run_
     )
 
     assert flags["deals"] == len(deals)
+
+    if warehouse.destination == "duckdb":  # the docs site: every model, described as in the YAML
+        target = tmp_path / "docs"
+        argv = ["docs", "--duckdb-path", str(warehouse.duckdb_path), "--target-dir", str(target)]
+        assert analytics_command([*argv, "--ploomes-dataset", warehouse.dataset, "--hivestr-dataset", "none"]) == 0
+        page = (target / "static_index.html").read_text()
+        for model, described in MODELS_DESCRIBED.items():
+            assert model in page and described in page, model
     assert flags["open_deals"] == sum(d["StatusId"] == OPEN for d in deals)
     assert flags["won_deals"] == sum(d["StatusId"] == WON for d in deals)
 
