@@ -9,7 +9,7 @@ SIZE   ?= full
 PLOOMES_DATASET ?= ploomes
 HIVESTR_DATASET ?= hivestr
 
-.PHONY: setup demo test lint simulate bench docs analytics-docs
+.PHONY: setup demo test lint simulate bench docs analytics-docs dashboard
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -42,3 +42,7 @@ docs: $(STAMP)
 # The dbt documentation site of the analytics layer, one self-contained page: analytics/target/static_index.html
 analytics-docs: $(STAMP)
 	$(PY) pipelines/analytics.py docs --ploomes-dataset $(PLOOMES_DATASET) --hivestr-dataset $(HIVESTR_DATASET)
+
+# dashboard.html: one self-contained page of both CRMs' marts (the demo's: PLOOMES_DATASET=ploomes_demo ...)
+dashboard: $(STAMP)
+	$(PY) pipelines/dashboard.py --ploomes-dataset $(PLOOMES_DATASET) --hivestr-dataset $(HIVESTR_DATASET)

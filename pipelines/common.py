@@ -29,7 +29,7 @@ from dlt.common.schema.typing import MERGE_DISPOSITION_HINTS
 from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from pipelines import analytics, destinations, memory
+from pipelines import analytics, dashboard, destinations, memory
 from pipelines.comments import write_comments
 from pipelines.stopping import EXIT_FAILED, EXIT_USAGE, stop_on_signals
 from sources.http import ApiError, RunStopped, install_log_redaction, redact
@@ -168,6 +168,7 @@ def run_until_complete(
     with _warehouse_kept_open(options):
         loads = _load_in_checkpoints(pipeline, make_source, report, options)
     analytics.build_after_load(pipeline, report, options)
+    dashboard.write_after_load(pipeline, report, options)
     return loads
 
 

@@ -16,7 +16,7 @@ if __package__ in (None, ""):
 
 import duckdb
 
-from pipelines import hivestr_pipeline, ploomes_pipeline
+from pipelines import dashboard, hivestr_pipeline, ploomes_pipeline
 from pipelines.common import DEFAULT_DUCKDB, RunOptions, print_outcome
 from simulators.hivestr import HivestrConfig, HivestrSimulator
 from simulators.ploomes import PloomesConfig, PloomesSimulator
@@ -141,6 +141,12 @@ def hivestr_demo() -> None:
             _show(title, sql, DEFAULT_DUCKDB)
 
 
+def write_dashboard() -> Path:
+    """The demo's dashboard, dashboard.html beside the warehouse, from both demo datasets."""
+    datasets = {"ploomes": DATASET, "hivestr": HIVESTR_DATASET}
+    return dashboard.write_from_warehouse(RunOptions(), datasets, dashboard.DEFAULT_PATH)
+
+
 def main() -> int:
     ploomes_demo()
     hivestr_demo()
@@ -148,6 +154,7 @@ def main() -> int:
         f"\nExplore it yourself: .venv/bin/python -c \"import duckdb; duckdb.connect('{DEFAULT_DUCKDB.name}')"
         f".sql('show all tables').show()\"  or  .venv/bin/dlt pipeline {DATASET} info"
     )
+    print(f"\nThe dashboard (open it in a browser): {write_dashboard()}")
     return 0
 
 

@@ -75,6 +75,14 @@ class Warehouse:
         )
         return {row["column_name"]: row["data_type"].lower() for row in self.query(sql)}
 
+    def columns_of(self, schema: str, table: str) -> set[str]:
+        """The columns of `schema.table`; empty when it does not exist."""
+        sql = (
+            "select column_name from information_schema.columns "
+            f"where table_schema = '{schema}' and table_name = '{table}'"
+        )
+        return {row["column_name"] for row in self.query(sql)}
+
     def comments(self) -> dict[tuple[str, str | None], str | None]:
         """(table, column) -> the comment the warehouse holds (column None: the table's own), for every table and
         column of the dataset, as BI tools read them: duckdb_tables()/duckdb_columns(), or Postgres' catalog."""
