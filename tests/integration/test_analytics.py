@@ -126,8 +126,7 @@ def test_hivestr_marts_equal_the_simulators_figures(warehouse, hivestr_sim, run_
         item_rows = warehouse.query(f"select * from {analytics}.hivestr__proposal_items")
         funnel = warehouse.query(f"select * from {analytics}.hivestr__deal_funnel order by stage_position")
         intervals = warehouse.query(
-            f"select * from {analytics}.hivestr__deal_stage_history where deal_id = '{moved['id']}' "
-            "order by entered_at"
+            f"select * from {analytics}.hivestr__deal_stage_history where deal_id = '{moved['id']}' order by entered_at"
         )
         snapshot = warehouse.query(
             f"select * from {analytics}.hivestr__pipeline_daily_snapshot where snapshot_date = "
