@@ -2,7 +2,9 @@
 the marts' figures equal figures computed here from the simulator's own records, and dbt's tests pass. (The
 activity mart's incremental rebuild, which needs a second load, was checked by hand: see its model.)
 
-One load and one dbt build per system and destination, at a small scale: the build is what costs (seconds).
+One dbt build per test, after the last of its loads, at a small scale: the build is what costs (seconds). The
+history marts need loads that change records: Hivestr's test loads twice, and a Ploomes test four times (the
+issue's deal moved through three stages), only the tables those marts read.
 """
 
 from __future__ import annotations
