@@ -1,4 +1,4 @@
-"""The analytics layer (analytics/, pipelines/analytics.py): after one load of each system, on DuckDB and Postgres,
+"""The analytics layer (analytics/, pipelines/analytics.py): after loads of each system, on DuckDB and Postgres,
 the marts' figures equal figures computed here from the simulator's own records, and dbt's tests pass. (The
 activity mart's incremental rebuild, which needs a second load, was checked by hand: see its model.)
 
