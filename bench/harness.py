@@ -82,9 +82,11 @@ def sync(
     destination: str = "duckdb",
     scaled_time: dict[str, float] | None = None,
     tables: list[str] | None = None,
+    analytics: bool = False,
 ) -> dict[str, Any]:
     """One pipeline run in a fresh process (bench.sync); the same `workdir` again is an incremental run.
-    `scaled_time` is a simulator's bench.clock.ScaledTime, which the connector's clock then follows."""
+    `scaled_time` is a simulator's bench.clock.ScaledTime, which the connector's clock then follows. `analytics`:
+    the dbt build after the load, timed apart (`analytics` in the result)."""
     job = {
         "connector": connector,
         "destination": destination,
@@ -93,6 +95,7 @@ def sync(
         "source": source,
         "scaled_time": scaled_time,
         "tables": tables,
+        "analytics": analytics,
     }
     env = {**os.environ, "DESTINATION__POSTGRES__CREDENTIALS": POSTGRES_DSN}
     done = subprocess.run(
@@ -137,6 +140,6 @@ class Workdirs:
             return  # no server: nothing was loaded there
         with connection, connection.cursor() as cursor:
             for name in self._datasets:
-                for schema in (name, f"{name}_staging"):
+                for schema in (name, f"{name}_staging", f"{name}_analytics"):
                     cursor.execute(f"drop schema if exists {schema} cascade")
         connection.close()

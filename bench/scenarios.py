@@ -1,4 +1,4 @@
-"""The six benchmark scenarios of bench/README.md, each returning its figures, its target and whether it was met.
+"""The seven benchmark scenarios of bench/README.md, each returning its figures, its target and whether it was met.
 
 Every pipeline run is its own process (bench.sync) against a simulator in another process (bench.serve), over
 loopback. Request counts come from the simulator's request log, never from the connector's own report.
@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -43,6 +46,13 @@ class Size:
     # paths (custom fields, child tables, a lookup) at a fraction of the fixed cost of ~45 tables per run.
     tables: tuple[str, ...] | None = None
     speed_runs: int = 3  # scenario 4's rounds, each timing ours and the baseline into each destination
+    # Scenario 7: the systems and destinations whose dbt builds are timed, the Ploomes tables loaded (None: every
+    # table), and whether an incremental run and its build follow. The small size builds one system's history marts
+    # once, to keep the code working for a few seconds.
+    analytics_systems: tuple[str, ...] = ("ploomes", "hivestr")
+    analytics_destinations: tuple[str, ...] = ("duckdb", "postgres")
+    analytics_tables: tuple[str, ...] | None = None
+    analytics_rebuild: bool = True
 
 
 SIZES = {
@@ -67,6 +77,10 @@ SIZES = {
         hivestr_speedup=2_000,
         tables=("contacts", "orders", "contact_types", "custom_fields"),
         speed_runs=1,
+        analytics_systems=("ploomes",),
+        analytics_destinations=("duckdb",),
+        analytics_tables=("deals", "deal_stages", "deal_pipelines"),
+        analytics_rebuild=False,
     ),
 }
 
@@ -419,6 +433,81 @@ def hivestr_budget(size: Size) -> dict[str, Any]:
     return _judged(figures, target, met)
 
 
+def analytics_refresh(size: Size) -> dict[str, Any]:
+    """7. The dbt build after a load of the whole account (unthrottled), into each destination: the first build, then
+    the build after an incremental run (Ploomes: 1% of every incremental table's rows changed, as in scenario 3, so
+    deals get new versions; Hivestr: nothing changed), where incremental models would pay off."""
+    figures: dict[str, Any] = {}
+    for system in size.analytics_systems:
+        with _unthrottled(system, size) as (sim, source), Workdirs() as workdirs:
+            tables = _listed(size.analytics_tables) if system == "ploomes" else None
+            change = partial(_change_one_percent, sim, tables) if system == "ploomes" else lambda: 0
+            for destination in size.analytics_destinations:
+                workdir = workdirs.new(f"analytics_{system}")
+                figures[f"{system}_{destination}"] = _timed_builds(
+                    system, workdir, source, destination, tables, change, size.analytics_rebuild
+                )
+    builds = [f[name] for f in figures.values() for name in ("first_build", "rebuild") if name in f]
+    met = all(not build["failures"] and build["counts"].get("models") for build in builds)
+    return _judged(figures, "every model and test built (timings reported, no target)", met)
+
+
+@contextmanager
+def _unthrottled(system: str, size: Size) -> Iterator[tuple[Simulator, dict[str, Any]]]:
+    """The system's simulator at the size's account, without rate limit or budget, and the source settings for it."""
+    if system == "ploomes":
+        with Simulator("ploomes", "--scale", str(size.account), "--rate-limit", "0") as sim:
+            yield sim, _ploomes_source(sim)
+        return
+    with Simulator("hivestr", "--scale", str(size.hivestr), "--requests-per-hour", "0") as sim:
+        info = sim.info
+        yield (
+            sim,
+            {
+                "api_key": info["api_key"],
+                "api_secret": info["api_secret"],
+                "base_url": sim.base_url,
+                "requests_per_hour": UNLIMITED,
+            },
+        )
+
+
+def _timed_builds(
+    system: str,
+    workdir: Path,
+    source: dict[str, Any],
+    destination: str,
+    tables: list[str] | None,
+    change: Callable[[], int],
+    rebuild: bool,
+) -> dict[str, Any]:
+    """A first load and its build; then, with `rebuild`, `change()` at the source, an incremental run and its
+    build."""
+    first = sync(system, workdir, source, destination, tables=tables, analytics=True)
+    figures = {
+        "rows_loaded": sum(t["rows"] for t in first["tables"].values()),
+        "load_seconds": first["seconds"],
+        "first_build": first["analytics"],
+    }
+    if rebuild:
+        figures["rows_changed"] = change()
+        again = sync(system, workdir, source, destination, tables=tables, analytics=True)
+        figures.update(incremental_load_seconds=again["seconds"], rebuild=again["analytics"])
+    return figures
+
+
+def _change_one_percent(sim: Simulator, tables: list[str] | None) -> int:
+    """Touch 1% of the rows of every incremental table loaded (every 100th Id); returns how many."""
+    endpoints = {e.path.lstrip("/") for e in _selected(tables) if e.incremental}
+    changed = 0
+    for endpoint, ids in sim.info["change_ids"].items():
+        if endpoint in endpoints:
+            for record_id in ids:
+                sim.touch(endpoint, record_id)
+            changed += len(ids)
+    return changed
+
+
 def _listed(tables: tuple[str, ...] | list[str] | None) -> list[str] | None:
     return list(tables) if tables else None
 
@@ -438,4 +527,5 @@ SCENARIOS: dict[str, Callable[[Size], dict[str, Any]]] = {
     "local_speed": local_speed,
     "memory": memory,
     "hivestr_budget": hivestr_budget,
+    "analytics_refresh": analytics_refresh,
 }

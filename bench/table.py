@@ -70,6 +70,23 @@ def _hivestr(s: dict[str, Any]) -> Lines:
     )
 
 
+def _analytics(s: dict[str, Any]) -> Lines:
+    for key, run in s.items():
+        if not isinstance(run, dict):
+            continue  # target, met, scenario_seconds
+        first = run["first_build"]
+        built = f"{first['counts'].get('models', 0)} models, {first['counts'].get('tests', 0)} tests"
+        loaded = f"{run['rows_loaded']:,} rows loaded in {run['load_seconds']:.1f} s"
+        if "rebuild" not in run:
+            yield f"{key.replace('_', ' into ', 1)}: dbt build", f"{first['seconds']:.1f} s ({built}; {loaded})"
+            continue
+        yield (
+            f"{key.replace('_', ' into ', 1)}: dbt build, first / after an incremental run",
+            f"{first['seconds']:.1f} s / {run['rebuild']['seconds']:.1f} s ({built}; {loaded}, "
+            f"then {run['rows_changed']:,} changed)",
+        )
+
+
 FORMATTERS: dict[str, Callable[[dict[str, Any]], Lines]] = {
     "first_load": _paced,
     "large_table": _paced,
@@ -77,6 +94,7 @@ FORMATTERS: dict[str, Callable[[dict[str, Any]], Lines]] = {
     "local_speed": _local,
     "memory": _memory,
     "hivestr_budget": _hivestr,
+    "analytics_refresh": _analytics,
 }
 
 

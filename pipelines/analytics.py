@@ -20,7 +20,8 @@ fails offline.
 A failed model or test is reported as one `error:` line naming it; the load itself is committed before dbt starts,
 so it never loses loaded data, and the run exits 1. dbt's log is in <pipeline working dir>/analytics/logs; `--debug`
 also prints its output. A model that reads a table the dataset does not hold yet (a `--tables` run into a new
-dataset, a table the key cannot read) is left out with what depends on it, and the summary says so.
+dataset, a table the key cannot read, a `<table>_history` that history_tables does not keep) is left out with what
+depends on it, and the summary says so.
 """
 
 from __future__ import annotations
@@ -129,7 +130,8 @@ def build(pipeline: dlt.Pipeline, *, full_refresh: bool = False, debug: bool = F
         missing = sorted({table for tables in waiting.values() for table in tables})
         outcome.notes.append(
             f"analytics: {_some(sorted(waiting))} and what depends on them left out: they read tables the dataset "
-            f"does not hold yet ({_some(missing)}; a --tables run, or tables the key cannot read)"
+            f"does not hold yet ({_some(missing)}; a --tables run, tables the key cannot read, or a history that "
+            "the history_tables setting does not keep)"
         )
     return outcome
 

@@ -93,3 +93,12 @@ def test_hivestr_reads_at_least_the_minimum(results):
 )
 def test_the_tokens_minimum_comes_from_when_requests_were_made_not_from_how_long_the_run_lasted(times, needed):
     assert tokens_needed(times, lifetime=60.0) == needed
+
+
+def test_the_analytics_refresh_builds_every_model_it_times(results):
+    figures = results["scenarios"]["analytics_refresh"]
+    runs = {key: run for key, run in figures.items() if isinstance(run, dict)}
+    assert runs, figures
+    for run in runs.values():
+        assert run["rows_loaded"] > 0 and run["first_build"]["seconds"] > 0
+        assert run["first_build"]["counts"]["models"] > 0 and not run["first_build"]["failures"]
