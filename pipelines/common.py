@@ -30,7 +30,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from pipelines import analytics, dashboard, destinations, memory
 from pipelines.comments import write_comments
 from pipelines.progress import emit_json, showing_progress, table_fields
-from pipelines.run_lock import AlreadyRunning, one_run_at_a_time
+from pipelines.run_lock import AlreadyRunning
 from pipelines.stopping import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_USAGE, stop_on_signals
 from sources.http import ApiError, RunStopped, install_log_redaction, redact
 from sources.report import SyncReport, TableReport
@@ -182,15 +182,14 @@ def run_until_complete(
     select when `resuming` is None (the first checkpoint), else of the unfinished tables `resuming` names only, so a
     checkpoint never reads again a table that the run has already loaded whole (lookups, Hivestr's lists).
     `run_checkpoint(source, refresh)` loads one (`pipeline.run`). Once the loads are committed, the analytics layer
-    is built on them. Another run of the pipeline holding its working directory stops this one (AlreadyRunning).
+    is built on them.
     """
-    with one_run_at_a_time(pipeline.working_dir, pipeline.pipeline_name):
-        with showing_progress(pipeline, report, options.log_format) if options.progress else nullcontext():
-            analytics.prepare_load(pipeline, options)
-            with _warehouse_kept_open(options):
-                loads = _load_in_checkpoints(pipeline, make_source, run_checkpoint, report, options)
-        analytics.build_after_load(pipeline, report, options)
-        dashboard.write_after_load(pipeline, report, options)
+    with showing_progress(pipeline, report, options.log_format) if options.progress else nullcontext():
+        analytics.prepare_load(pipeline, options)
+        with _warehouse_kept_open(options):
+            loads = _load_in_checkpoints(pipeline, make_source, run_checkpoint, report, options)
+    analytics.build_after_load(pipeline, report, options)
+    dashboard.write_after_load(pipeline, report, options)
     return loads
 
 

@@ -26,6 +26,7 @@ from pipelines.common import (
     print_outcome,
     run_until_complete,
 )
+from pipelines.run_lock import one_run_at_a_time
 from pipelines.stopping import exit_code
 from sources.deletions import LoadedRows
 from sources.ploomes import ALL_TABLES, check_access, ploomes
@@ -56,9 +57,10 @@ def run(options: RunOptions) -> int:
 
 def run_pipeline(options: RunOptions) -> SyncReport:
     """Load until every table is complete (in checkpoints); the report says what each table did."""
-    # The name is written out, not a variable: `dlt deploy` reads it from this call (README "Schedule it").
-    pipeline = dlt.pipeline(pipeline_name="ploomes", **pipeline_settings(options, PIPELINE_NAME))
-    return load(pipeline, options)
+    with one_run_at_a_time(options.pipelines_dir, PIPELINE_NAME):
+        # The name is written out, not a variable: `dlt deploy` reads it from this call (README "Schedule it").
+        pipeline = dlt.pipeline(pipeline_name="ploomes", **pipeline_settings(options, PIPELINE_NAME))
+        return load(pipeline, options)
 
 
 def load(pipeline: dlt.Pipeline, options: RunOptions) -> SyncReport:

@@ -1,8 +1,9 @@
 """One run at a time per pipeline: two runs of one pipeline would load the same state and cursors twice over.
 
-The lock is an flock on a file in the pipeline's working directory, which the OS releases when the process ends in
-any way (SIGKILL, a crash, a reboot): a lock left by a dead run blocks nothing. The holder writes who it is in the
-file, so the run turned away can say which run holds it.
+The lock is an flock on `<pipelines_dir>/<pipeline>.run.lock`, which the OS releases when the process ends in any
+way (SIGKILL, a crash, a reboot): a lock left by a dead run blocks nothing. The holder writes who it is in the file,
+so the run turned away can say which run holds it. The file sits beside the pipeline's working directory, not in it,
+and is taken before `dlt.pipeline(...)`: dlt empties the working directory of a pipeline that has no state yet.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-LOCK_FILE_NAME = "run.lock"
+from dlt.common.pipeline import get_dlt_pipelines_dir
 
 
 class AlreadyRunning(Exception):
@@ -24,16 +25,16 @@ class AlreadyRunning(Exception):
 
 
 @contextmanager
-def one_run_at_a_time(working_dir: str | os.PathLike[str], pipeline_name: str) -> Iterator[None]:
-    """Holds the pipeline's run lock while the block runs; raises AlreadyRunning at once if another run holds it."""
-    path = Path(working_dir) / LOCK_FILE_NAME
+def one_run_at_a_time(pipelines_dir: str | os.PathLike[str] | None, pipeline_name: str) -> Iterator[None]:
+    """Holds the pipeline's run lock while the block runs; raises AlreadyRunning at once if another run holds it.
+
+    `pipelines_dir`: the one given to `dlt.pipeline` (None: dlt's default)."""
+    path = lock_path(pipelines_dir, pipeline_name)
     path.parent.mkdir(parents=True, exist_ok=True)
     # "a+": opening must not truncate what the holder wrote before this run knows whether it is the holder
     with path.open("a+", encoding="utf-8") as lock:
-        try:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise AlreadyRunning(_held_by(path, pipeline_name)) from None
+        if not _take(lock.fileno()):
+            raise AlreadyRunning(_held_by(path, pipeline_name))
         try:
             lock.truncate(0)
             lock.write(json.dumps(_holder()) + "\n")
@@ -41,6 +42,19 @@ def one_run_at_a_time(working_dir: str | os.PathLike[str], pipeline_name: str) -
             yield
         finally:
             fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+def _take(descriptor: int) -> bool:
+    # False, not AlreadyRunning raised here: its context would be the OS's error, which the run's one error line names
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def lock_path(pipelines_dir: str | os.PathLike[str] | None, pipeline_name: str) -> Path:
+    return Path(pipelines_dir or get_dlt_pipelines_dir()) / f"{pipeline_name}.run.lock"
 
 
 def _holder() -> dict[str, object]:
