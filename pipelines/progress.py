@@ -2,7 +2,8 @@
 
 - A terminal (stderr is a TTY): one live display, redrawn in place: the run's rows, requests and use of the API's
   rate limit, dlt's step and its counters, and a row per table (rows, pages left where the API said how many, state).
-- Anything else (cron, CI, an orchestrator): a line when the run starts and one per table whose read ended.
+- Anything else (cron, CI, an orchestrator): a line when the run starts and one per table whose read ended, on
+  stdout with the summary: stderr keeps to what went wrong (`error:` lines), one line per problem.
 - `--log-format json`: the same events as one JSON object a line, for log collectors.
 
 The summary, warnings and errors at the end are the outcome's (pipelines/outcome.py), in every case.
@@ -63,7 +64,7 @@ def showing_progress(pipeline: dlt.Pipeline, report: SyncReport, log_format: str
             yield
     else:
         _write_line(
-            sys.stderr,
+            sys.stdout,
             f"{_now()} start: pipeline {start['pipeline']}, dataset {start['dataset']}, into {start['destination']}",
         )
         with _listening(report, _text_table_line):
@@ -80,7 +81,7 @@ def _listening(report: SyncReport, listener: Any) -> Iterator[None]:
 
 
 def _text_table_line(name: str, table: TableReport) -> None:
-    _write_line(sys.stderr, f"{_now()} {name}: {table.status}, {_table_counts(table)}")
+    _write_line(sys.stdout, f"{_now()} {name}: {table.status}, {_table_counts(table)}")
 
 
 def _json_table_line(name: str, table: TableReport) -> None:
