@@ -7,6 +7,7 @@ python pipelines/ploomes_pipeline.py --check              # which tables can thi
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    # and read the project's .dlt/ from any folder: `dlt deploy`'s workflow runs `cd pipelines && python <script>`
+    os.environ.setdefault("DLT_PROJECT_DIR", str(Path(__file__).resolve().parents[1]))
 
 import dlt
 
