@@ -6,11 +6,9 @@ import argparse
 import logging
 import os
 import sys
-import threading
-import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +29,15 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines import analytics, dashboard, destinations, memory
 from pipelines.comments import write_comments
-from pipelines.stopping import EXIT_FAILED, EXIT_USAGE, stop_on_signals
+from pipelines.progress import emit_json, showing_progress, table_fields
+from pipelines.run_lock import AlreadyRunning
+from pipelines.stopping import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_USAGE, stop_on_signals
 from sources.http import ApiError, RunStopped, install_log_redaction, redact
 from sources.report import SyncReport, TableReport
+
+# run_until_complete's way of loading one checkpoint: `pipeline.run(source, ...)`, written in each script so that
+# `dlt deploy` finds it there; `refresh` is "drop_resources" for the first checkpoint of a --full-refresh
+RunCheckpoint = Callable[[Any, str | None], LoadInfo]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DUCKDB = PROJECT_ROOT / "warehouse.duckdb"
@@ -75,10 +79,10 @@ class RunOptions:
     check: bool = False
     debug: bool = False
     pipelines_dir: str | None = None
-    pipeline_name: str | None = None  # default: the system's name
     dataset_name: str | None = None  # default: the pipeline's name
     checkpoint_pages: int = CHECKPOINT_PAGES
-    progress: bool = True
+    progress: bool = True  # False: only the outcome is printed (the lines of a run while it goes are not)
+    log_format: str = "text"  # "json": one JSON object per event (start, table, warning, error, summary)
     analytics: bool | None = None  # build the marts after the load; None: `[analytics] enabled` decides (default on)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -110,6 +114,12 @@ def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
         "--no-analytics", action="store_true", help="do not build the dbt marts after the load (see README)"
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="json: one JSON object per line and event (start, table, warning, error, summary), for log collectors",
+    )
     args = parser.parse_args(argv)
     options = RunOptions(
         destination=args.destination,
@@ -121,6 +131,7 @@ def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
         check=args.check,
         debug=args.debug,
         analytics=False if args.no_analytics else None,
+        log_format=args.log_format,
     )
     if options.since is not None:
         options.since = normalize_since(options.since)
@@ -135,25 +146,33 @@ def normalize_since(text: str) -> str:
     return moment.in_timezone("UTC").to_iso8601_string()
 
 
-def make_pipeline(system: str, options: RunOptions) -> dlt.Pipeline:
+def pipeline_settings(options: RunOptions, pipeline_name: str) -> dict[str, Any]:
+    """`dlt.pipeline`'s arguments but the name: the warehouse, the dataset (named after the pipeline unless the
+    options name one) and the folder of dlt's working directories (None: dlt's default, ~/.dlt/pipelines)."""
     if options.destination == "duckdb":
         credentials = DuckDbCredentials(str(options.duckdb_path), global_config=DUCKDB_GLOBAL_CONFIG)
         destination = destinations.duckdb(credentials=credentials)
     else:
         destination = destinations.postgres()
-    return dlt.pipeline(
-        pipeline_name=options.pipeline_name or system,
-        destination=destination,
-        dataset_name=options.dataset_name or options.pipeline_name or system,
-        pipelines_dir=options.pipelines_dir,
-        # without psutil installed, system stats would print a warning on every run
-        progress=dlt.progress.log(dump_system_stats=False) if options.progress else None,
-    )
+    return {
+        "destination": destination,
+        "dataset_name": options.dataset_name or pipeline_name,
+        "pipelines_dir": options.pipelines_dir,
+    }
+
+
+def make_pipeline(pipeline_name: str, options: RunOptions) -> dlt.Pipeline:
+    return dlt.pipeline(pipeline_name=pipeline_name, **pipeline_settings(options, pipeline_name))
+
+
+def loader_file_format(options: RunOptions) -> str:
+    return LOADER_FORMATS[options.destination]
 
 
 def run_until_complete(
     pipeline: dlt.Pipeline,
     make_source: Callable[[SyncReport, list[str] | None], Any],
+    run_checkpoint: RunCheckpoint,
     report: SyncReport,
     options: RunOptions,
 ) -> list[LoadInfo]:
@@ -161,12 +180,14 @@ def run_until_complete(
 
     `make_source(report, resuming)` builds a fresh source (dlt sources are single-use): of every table the options
     select when `resuming` is None (the first checkpoint), else of the unfinished tables `resuming` names only, so a
-    checkpoint never reads again a table that the run has already loaded whole (lookups, Hivestr's lists). Once the
-    loads are committed, the analytics layer is built on them.
+    checkpoint never reads again a table that the run has already loaded whole (lookups, Hivestr's lists).
+    `run_checkpoint(source, refresh)` loads one (`pipeline.run`). Once the loads are committed, the analytics layer
+    is built on them.
     """
-    analytics.prepare_load(pipeline, options)
-    with _warehouse_kept_open(options):
-        loads = _load_in_checkpoints(pipeline, make_source, report, options)
+    with showing_progress(pipeline, report, options.log_format) if options.progress else nullcontext():
+        analytics.prepare_load(pipeline, options)
+        with _warehouse_kept_open(options):
+            loads = _load_in_checkpoints(pipeline, make_source, run_checkpoint, report, options)
     analytics.build_after_load(pipeline, report, options)
     dashboard.write_after_load(pipeline, report, options)
     return loads
@@ -194,6 +215,7 @@ def _warehouse_kept_open(options: RunOptions) -> Iterator[None]:
 def _load_in_checkpoints(
     pipeline: dlt.Pipeline,
     make_source: Callable[[SyncReport, list[str] | None], Any],
+    run_checkpoint: RunCheckpoint,
     report: SyncReport,
     options: RunOptions,
 ) -> list[LoadInfo]:
@@ -209,13 +231,7 @@ def _load_in_checkpoints(
                 refresh = first and options.full_refresh
                 if refresh:
                     warn_history_dropped(pipeline, source, report)
-                loads.append(
-                    pipeline.run(
-                        source,
-                        loader_file_format=LOADER_FORMATS[options.destination],
-                        refresh="drop_resources" if refresh else None,
-                    )
-                )
+                loads.append(run_checkpoint(source, "drop_resources" if refresh else None))
                 first = False
                 # Out of budget, another checkpoint could only be refused; stopped, none is wanted: the next run
                 # continues instead.
@@ -245,63 +261,40 @@ def warn_history_dropped(pipeline: dlt.Pipeline, source: Any, report: SyncReport
             )
 
 
-class Progress:
-    """Prints a line every few seconds while a run goes: rows so far, requests, time waited on the rate limit."""
-
-    def __init__(self, report: SyncReport, every_seconds: float = 5.0):
-        self._report, self._every = report, every_seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="progress")
-        self._started = time.monotonic()
-
-    def __enter__(self) -> Progress:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self._every):
-            rows = sum(t.rows for t in self._report.tables.values())
-            done = len(self._report.tables)
-            stats = self._report.client_totals()
-            print(
-                f"[{time.monotonic() - self._started:6.0f}s] {rows:,} rows from {done} tables, "
-                f"{stats.get('requests_sent', 0):.0f} requests, "
-                f"{stats.get('limiter_wait_seconds', 0):.0f} s waiting on the rate limit",
-                file=sys.stderr,
-                flush=True,
-            )
-
-
 def summary(report: SyncReport, elapsed: float) -> str:
     lines = [f"{'table':<32} {'rows':>10} {'requests':>9}  note"]
     for name in sorted(report.tables):
         table = report.tables[name]
         lines.append(f"{name:<32} {table.rows:>10,} {table.requests:>9}  {_note(table)}")
     total_rows = sum(t.rows for t in report.tables.values())
+    unchanged = sum(t.unchanged for t in report.tables.values())
     stats = report.client_totals()
+    listed = f" ({unchanged:,} more listed unchanged, not loaded again)" if unchanged else ""
     lines.append(
-        f"{total_rows:,} rows in {elapsed:.1f} s; {stats.get('requests_sent', 0):.0f} requests "
-        f"({stats.get('retries', 0):.0f} retries), "
-        f"{stats.get('limiter_wait_seconds', 0):.1f} s of request time spent waiting on the rate limit "
-        "(summed over concurrent readers)"
+        f"{total_rows:,} rows loaded{listed} in {elapsed:.1f} s; {stats.get('requests_sent', 0):.0f} requests "
+        f"({stats.get('retries', 0):.0f} retries); for {stats.get('limiter_wall_wait_seconds', 0):.1f} s of the "
+        "run some request was waiting for the rate limit"
     )
     if report.skipped:
         lines.append(f"Skipped (the account cannot read them): {', '.join(sorted(report.skipped))}")
+    lines.extend(_run_notes(report))
+    lines.extend(f"warning: {line}" for line in report.warnings)
+    lines.extend(report.post_load_notes)
+    return "\n".join(lines)
+
+
+def _run_notes(report: SyncReport) -> list[str]:
+    """How the run ended, when it ended early."""
+    notes = []
     if report.resume_at is not None:
-        lines.append(
+        notes.append(
             "The API's request budget ran out: what was read is loaded. Run again after "
             f"{report.resume_at.isoformat(timespec='seconds')} to continue where this run stopped."
         )
     interrupted = report.stop.interrupted
     if interrupted is not None:
-        lines.append(f"The run was {interrupted}: what was read is loaded; the next run continues from there.")
-    lines.extend(f"warning: {line}" for line in report.warnings)
-    lines.extend(report.post_load_notes)
-    return "\n".join(lines)
+        notes.append(f"The run was {interrupted}: what was read is loaded; the next run continues from there.")
+    return notes
 
 
 def _note(table: TableReport) -> str:
@@ -318,11 +311,31 @@ def _note(table: TableReport) -> str:
     return f"{table.deleted:,} deleted in the CRM" if table.deleted else ""
 
 
-def print_outcome(report: SyncReport, elapsed: float) -> None:
-    """The summary on stdout, then one `error:` line per failed table on stderr."""
-    print(summary(report, elapsed))
-    for line in [*report.failed.values(), *report.post_load_failures]:
-        print(f"error: {redact(line)}", file=sys.stderr)
+def print_outcome(report: SyncReport, elapsed: float, log_format: str = "text") -> None:
+    """The summary on stdout, then one `error:` line per failed table on stderr; with `log_format` "json", one
+    JSON object per warning, error and the summary, on stdout."""
+    errors = [redact(line) for line in [*report.failed.values(), *report.post_load_failures]]
+    if log_format != "json":
+        print(summary(report, elapsed))
+        for line in errors:
+            print(f"error: {line}", file=sys.stderr)
+        return
+    for line in report.warnings:
+        emit_json("warning", message=line)
+    for line in errors:
+        emit_json("error", message=line)
+    stats = report.client_totals()
+    emit_json(
+        "summary",
+        seconds=round(elapsed, 1),
+        rows=sum(t.rows for t in report.tables.values()),
+        requests=stats.get("requests_sent", 0),
+        retries=stats.get("retries", 0),
+        rate_limit_wait_seconds=round(stats.get("limiter_wall_wait_seconds", 0), 1),
+        tables={name: {"status": t.status, **table_fields(t)} for name, t in sorted(report.tables.items())},
+        skipped=sorted(report.skipped),
+        notes=[*_run_notes(report), *report.post_load_notes],
+    )
 
 
 def root_cause(error: BaseException) -> BaseException:
@@ -358,8 +371,15 @@ def main_guard(run: Callable[[RunOptions], int], system: str, argv: Sequence[str
     except Exception as error:  # noqa: BLE001 - the one place that turns any failure into a clear line
         if options.debug:
             print(redact(traceback.format_exc()), file=sys.stderr, end="")
-        print(f"error: {redact(one_line(error, options.destination))}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(root_cause(error), UsageError) else EXIT_FAILED
+        line = redact(one_line(error, options.destination))
+        if options.log_format == "json":
+            emit_json("error", message=line)
+        else:
+            print(f"error: {line}", file=sys.stderr)
+        cause = root_cause(error)
+        if isinstance(cause, AlreadyRunning):
+            return EXIT_ALREADY_RUNNING
+        return EXIT_USAGE if isinstance(cause, UsageError) else EXIT_FAILED
 
 
 def one_line(error: BaseException, destination: str = "duckdb") -> str:
@@ -376,7 +396,7 @@ def one_line(error: BaseException, destination: str = "duckdb") -> str:
         names = [_setting_name(field, traces) for field, traces in cause.traces.items()]
         env = ", ".join(n.upper().replace(".", "__") for n in names)
         return f"missing setting {', '.join(names)}: put it in .dlt/secrets.toml or set {env} (see README)"
-    if isinstance(cause, (ApiError, UsageError, ValueError)):
+    if isinstance(cause, (ApiError, UsageError, ValueError, AlreadyRunning)):
         return _first_line(cause) or type(cause).__name__
     described = f"{type(cause).__name__}: {_first_line(cause)}"
     if any(isinstance(e, PipelineStepFailed) and e.step == "sync" for e in _chain(error)):

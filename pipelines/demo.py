@@ -17,7 +17,7 @@ if __package__ in (None, ""):
 import duckdb
 
 from pipelines import dashboard, hivestr_pipeline, ploomes_pipeline
-from pipelines.common import DEFAULT_DUCKDB, RunOptions, print_outcome
+from pipelines.common import DEFAULT_DUCKDB, RunOptions, make_pipeline, print_outcome
 from simulators.hivestr import HivestrConfig, HivestrSimulator
 from simulators.ploomes import PloomesConfig, PloomesSimulator
 
@@ -62,9 +62,10 @@ def hivestr_figures(dataset: str) -> dict[str, str]:
     }
 
 
-def _run(label: str, options: RunOptions, run_pipeline=ploomes_pipeline.run_pipeline) -> None:
+def _run(label: str, pipeline_name: str, options: RunOptions, script=ploomes_pipeline) -> None:
+    """`script`'s load, into a pipeline of the demo's own: its state and cursors stay apart from a real account's."""
     started = time.monotonic()
-    report = run_pipeline(options)
+    report = script.load(make_pipeline(pipeline_name, options), options)
     print(f"\n== {label} ==")
     print_outcome(report, time.monotonic() - started)
 
@@ -86,14 +87,13 @@ def ploomes_demo() -> None:
     with sim.serve() as base_url:
         print(f"Ploomes simulator on {base_url} (User-Key {DEMO_KEY}); warehouse: {DEFAULT_DUCKDB}")
         options = RunOptions(
-            pipeline_name=DATASET,
             dataset_name=DATASET,
             full_refresh=True,
             progress=False,
             analytics=True,  # the demo's figures come from the marts
             extra={"api_key": DEMO_KEY, "base_url": base_url, "rate_limit_per_minute": DEMO_RATE},
         )
-        _run("Ploomes first load: the whole account", options)
+        _run("Ploomes first load: the whole account", DATASET, options)
 
         contacts = list(sim.records("Contacts"))[:3]
         for contact in contacts:
@@ -102,7 +102,7 @@ def ploomes_demo() -> None:
         print(f"\nChanged in the simulator: renamed contacts {[c['Id'] for c in contacts]}, new deal {new_deal['Id']}")
 
         options.full_refresh = False
-        _run("Ploomes second load: only what changed", options)
+        _run("Ploomes second load: only what changed", DATASET, options)
 
         ids = ", ".join(str(c["Id"]) for c in contacts)
         _show(
@@ -123,20 +123,20 @@ def hivestr_demo() -> None:
     with sim.serve() as base_url:
         print(f"\nHivestr simulator on {base_url}")
         options = RunOptions(
-            pipeline_name=HIVESTR_DATASET,
+            dataset_name=HIVESTR_DATASET,
             full_refresh=True,
             progress=False,
             analytics=True,  # the demo's figures come from the marts
             extra={"api_key": sim.api_key, "api_secret": sim.api_secret, "base_url": base_url},
         )
-        _run("Hivestr first load", options, hivestr_pipeline.run_pipeline)
+        _run("Hivestr first load", HIVESTR_DATASET, options, hivestr_pipeline)
         client = next(iter(sim.records("clients")))
         sim.insert("notes", {"client_id": client["id"], "content": "Cliente pediu nova proposta", "note_type": "note"})
         task = next(iter(sim.records("tasks")))
         sim.delete("tasks", task["id"])
         print(f"\nChanged in the simulator: a note for client {client['id']}, task {task['id']} deleted")
         options.full_refresh = False
-        _run("Hivestr second load: only changed parents' children are read", options, hivestr_pipeline.run_pipeline)
+        _run("Hivestr second load: only changed parents' children are read", HIVESTR_DATASET, options, hivestr_pipeline)
         for title, sql in hivestr_figures(HIVESTR_DATASET).items():
             _show(title, sql, DEFAULT_DUCKDB)
 

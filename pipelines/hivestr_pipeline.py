@@ -10,7 +10,7 @@ is loaded, the summary says when to run again, and that run continues where this
 
 from __future__ import annotations
 
-import contextlib
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -18,16 +18,21 @@ from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    # and read the project's .dlt/ from any folder: `dlt deploy`'s workflow runs `cd pipelines && python <script>`
+    os.environ.setdefault("DLT_PROJECT_DIR", str(Path(__file__).resolve().parents[1]))
+
+import dlt
 
 from pipelines.common import (
-    Progress,
     RunOptions,
     UsageError,
+    loader_file_format,
     main_guard,
-    make_pipeline,
+    pipeline_settings,
     print_outcome,
     run_until_complete,
 )
+from pipelines.run_lock import one_run_at_a_time
 from pipelines.stopping import exit_code
 from sources.deletions import LoadedRows
 from sources.hivestr import ALL_TABLES, check_access, hivestr
@@ -59,13 +64,20 @@ def run(options: RunOptions) -> int:
         return 0
     started = time.monotonic()
     report = run_pipeline(options)
-    print_outcome(report, time.monotonic() - started)
+    print_outcome(report, time.monotonic() - started, options.log_format)
     return exit_code(report)
 
 
 def run_pipeline(options: RunOptions) -> SyncReport:
     """Load until every table is complete (in checkpoints) or the request budget runs out; see the report."""
-    pipeline = make_pipeline(PIPELINE_NAME, options)
+    with one_run_at_a_time(options.pipelines_dir, PIPELINE_NAME):
+        # The name is written out, not a variable: `dlt deploy` reads it from this call (README "Schedule it").
+        pipeline = dlt.pipeline(pipeline_name="hivestr", **pipeline_settings(options, PIPELINE_NAME))
+        return load(pipeline, options)
+
+
+def load(pipeline: dlt.Pipeline, options: RunOptions) -> SyncReport:
+    """Load into `pipeline` (the demo's has a name of its own) as `options` say; the report says what was done."""
     report = SyncReport()
 
     def make_source(report: SyncReport, resuming: list[str] | None):
@@ -78,8 +90,10 @@ def run_pipeline(options: RunOptions) -> SyncReport:
             **options.source_settings(),
         )
 
-    with Progress(report) if options.progress else contextlib.nullcontext():
-        run_until_complete(pipeline, make_source, report, options)
+    def run_checkpoint(source, refresh: str | None):
+        return pipeline.run(source, loader_file_format=loader_file_format(options), refresh=refresh)
+
+    run_until_complete(pipeline, make_source, run_checkpoint, report, options)
     return report
 
 

@@ -1,9 +1,9 @@
 """How a run ends: on SIGTERM or Ctrl-C it stops asking the API, loads what it read and exits; its exit code says how.
 
 Exit codes: 0 done; 1 some table failed, or the run failed as a whole (one line each says what to do); 2 bad options;
-75 the API's request budget ran out (run again after the time printed); 128 + the signal's number when a signal
-stopped it (130 for Ctrl-C, 143 for SIGTERM). A second signal exits at once: whatever was not loaded yet is read
-again by the next run.
+3 another run of the pipeline is going; 75 the API's request budget ran out (run again after the time printed);
+128 + the signal's number when a signal stopped it (130 for Ctrl-C, 143 for SIGTERM). A second signal exits at once:
+whatever was not loaded yet is read again by the next run.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from sources.report import SyncReport
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2  # a bad command-line option, as argparse exits
+# Another run of the same pipeline is going (pipelines/run_lock.py): this one did nothing.
+EXIT_ALREADY_RUNNING = 3
 # The API's request budget ran out (EX_TEMPFAIL): what was read is loaded, and a run after the time the summary
 # gives continues where this one stopped.
 EXIT_BUDGET_EXHAUSTED = 75

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,30 @@ class TableReport:
     out_of_budget: bool = False  # stopped because the API's request budget ran out; a later run continues it
     swept: bool = False  # its deletion sweep ran in this pipeline run (once, whatever the checkpoints)
     deleted: int = 0  # rows the sweep found deleted in the source
+    unchanged: int = 0  # records listed again unchanged, so not loaded again (Hivestr compares every listed row)
+    expected_rows: int | None = None  # what the API said this read holds (Ploomes' first page count), if it did
+    page_size: int | None = None  # rows a request reads, for the pages still to read
+    finished: bool = False  # its read ended (complete or not) in the last checkpoint
+
+    @property
+    def pages_left(self) -> int | None:
+        if self.expected_rows is None or not self.page_size or self.finished:
+            return None
+        return -(-max(0, self.expected_rows - self.rows) // self.page_size)
+
+    @property
+    def status(self) -> str:
+        """One word for logs: failed, skipped, stopped (a signal), out_of_budget, resumes (at the next checkpoint or
+        run) or done."""
+        if self.failed:
+            return "failed"
+        if self.skipped:
+            return "skipped"
+        if self.interrupted:
+            return "stopped"
+        if self.out_of_budget:
+            return "out_of_budget"
+        return "resumes" if self.resumable else "done"
 
 
 @dataclass
@@ -34,6 +59,8 @@ class SyncReport:
     # Steps after the load (the analytics build): one line each on what it did, and one per thing that failed
     post_load_notes: list[str] = field(default_factory=list)
     post_load_failures: list[str] = field(default_factory=list)
+    # called with (table, its report) when a table's read ends, with its child tables', e.g. to log a line
+    table_listeners: list[Callable[[str, TableReport], None]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _table(self, table: str) -> TableReport:
@@ -46,6 +73,27 @@ class SyncReport:
     def add_requests(self, table: str, requests: int) -> None:
         with self._lock:
             self._table(table).requests += requests
+
+    def add_unchanged(self, table: str, rows: int) -> None:
+        with self._lock:
+            self._table(table).unchanged += rows
+
+    def expect_rows(self, table: str, rows: int, page_size: int) -> None:
+        """The API said how many rows this read of `table` holds, `rows` so far included."""
+        with self._lock:
+            report = self._table(table)
+            report.expected_rows, report.page_size = rows + report.rows, page_size
+
+    def finish(self, table: str, *children: str) -> None:
+        """The read of `table` (and of its child tables, filled by the same reader) ended, however it ended."""
+        with self._lock:
+            self._table(table)
+            finished = [name for name in (table, *children) if name in self.tables]
+            for name in finished:
+                self.tables[name].finished = True
+        for name in finished:
+            for listener in self.table_listeners:
+                listener(name, self.tables[name])
 
     def skip(self, table: str, reason: str) -> None:
         with self._lock:
@@ -96,9 +144,12 @@ class SyncReport:
     def attach_client(self, client: Any) -> None:
         with self._lock:
             self.clients.append(client)
+            for table in self.tables.values():  # a new checkpoint reads them again
+                table.finished = False
 
     def client_totals(self) -> dict[str, float]:
-        """Requests, retries and seconds waited, summed over every client of the run."""
+        """Requests, retries and seconds waited, summed over every client of the run (one per checkpoint, one after
+        the other: `limiter_wall_wait_seconds` stays wall-clock time)."""
         totals: dict[str, float] = {}
         for client in list(self.clients):
             for key, value in client.stats.snapshot().items():

@@ -122,10 +122,13 @@ def _resource(entity: Entity, run: Run) -> DltResource:
     @dlt.resource(name=entity.table, primary_key="id", write_disposition="merge", parallelized=True)
     def read_table() -> Iterator[Any]:
         state = dlt.current.resource_state()
-        if entity.snapshot:
-            yield from snapshot_items(entity, run, state)
-        else:
-            yield from ParentTableReader(entity, run, state).items()
+        try:
+            if entity.snapshot:
+                yield from snapshot_items(entity, run, state)
+            else:
+                yield from ParentTableReader(entity, run, state).items()
+        finally:
+            run.report.finish(*entity.tables)
 
     if not entity.snapshot:
         return read_table  # the reader gives its two tables their own hints

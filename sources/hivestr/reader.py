@@ -150,6 +150,7 @@ class ParentTableReader:
         current = fingerprint(record, self._entity.change_marker)
         if parent_id not in self._refresh.due:
             if self._known.get(parent_id) == current:
+                self._run.report.add_unchanged(self._entity.table, 1)
                 if self._child.needs_request(record):
                     self._refresh.seen_unchanged(parent_id)
                 return True

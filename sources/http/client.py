@@ -132,8 +132,8 @@ class ApiClient:
     def _before_send(self, request: httpx.Request) -> None:
         waited = self.limiter.acquire(until=self.stop.event)
         self.stop.check()  # the wait may have ended because the run stopped
-        self.stats.record_request(limiter_wait_seconds=waited)
         self._sending.started = self._clock.monotonic()
+        self.stats.record_request(limiter_wait_seconds=waited, granted_at=self._sending.started)
 
     def _after_receive(self, response: httpx.Response) -> None:
         started = getattr(self._sending, "started", None)

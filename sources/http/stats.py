@@ -14,15 +14,24 @@ class ClientStats:
         self._retries = 0
         self._network_errors = 0
         self._limiter_wait_seconds = 0.0
+        self._limiter_wall_wait_seconds = 0.0
+        self._limiter_waiting_until = float("-inf")
         self._retry_wait_seconds = 0.0
         self._responses_by_status: Counter[int] = Counter()
         self._responses_timed = 0
         self._response_seconds = 0.0
 
-    def record_request(self, limiter_wait_seconds: float) -> None:
+    def record_request(self, limiter_wait_seconds: float, granted_at: float | None = None) -> None:
+        """`granted_at`: when the limiter let the request go (monotonic seconds), so that waits of concurrent
+        requests count once on the wall clock."""
         with self._lock:
             self._requests_sent += 1
             self._limiter_wait_seconds += limiter_wait_seconds
+            if granted_at is not None and limiter_wait_seconds > 0:
+                # The limiter grants slots in the order it was asked for them: a wait adds what lies past the last
+                started = granted_at - limiter_wait_seconds
+                self._limiter_wall_wait_seconds += max(0.0, granted_at - max(started, self._limiter_waiting_until))
+                self._limiter_waiting_until = max(self._limiter_waiting_until, granted_at)
 
     def record_response(self, status_code: int, latency_seconds: float | None = None) -> None:
         with self._lock:
@@ -53,7 +62,8 @@ class ClientStats:
                 "requests_sent": self._requests_sent,
                 "retries": self._retries,
                 "network_errors": self._network_errors,
-                "limiter_wait_seconds": self._limiter_wait_seconds,
+                "limiter_wait_seconds": self._limiter_wait_seconds,  # summed over concurrent requests
+                "limiter_wall_wait_seconds": self._limiter_wall_wait_seconds,  # time some request was waiting
                 "retry_wait_seconds": self._retry_wait_seconds,
                 "responses_by_status": dict(self._responses_by_status),
             }

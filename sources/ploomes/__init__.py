@@ -163,11 +163,14 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry, keeps
         parallelized=True,
     )
     def read_table() -> Iterator[Any]:
-        if entity.incremental:
-            state = dlt.current.resource_state()
-            yield from RecordsRead(entity, sync, registry, hints, child_hints, history, state).items()
-        else:
-            yield from lookup_items(entity, sync, hints)
+        try:
+            if entity.incremental:
+                state = dlt.current.resource_state()
+                yield from RecordsRead(entity, sync, registry, hints, child_hints, history, state).items()
+            else:
+                yield from lookup_items(entity, sync, hints)
+        finally:
+            sync.report.finish(entity.table, *(child.table for child in entity.children))
 
     return read_table
 
@@ -200,6 +203,7 @@ def _custom_fields_resource(sync: Sync, registry: ColumnRegistry) -> DltResource
         except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
             settle_table_error(CUSTOM_FIELDS_TABLE, error, sync.report, "Ploomes")
             yield from sync.kept_rows(CUSTOM_FIELDS_TABLE)
+            sync.report.finish(CUSTOM_FIELDS_TABLE)
             return
         rows = []
         for field in fields:
@@ -222,6 +226,7 @@ def _custom_fields_resource(sync: Sync, registry: ColumnRegistry) -> DltResource
             )
         sync.report.add_rows(CUSTOM_FIELDS_TABLE, len(rows))
         yield rows
+        sync.report.finish(CUSTOM_FIELDS_TABLE)
 
     text = table_text(CUSTOM_FIELDS_TABLE, {}, {})
     return custom_fields.apply_hints(

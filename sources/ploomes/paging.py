@@ -178,6 +178,7 @@ class KeysetReader:
         self._budget = budget or PageBudget(self._max_ranges)
         self._run_stop = run_stop or RunStop()
         self.requests = 0
+        self.total: int | None = None  # the rows the first page's count announced, when this run read it
 
     def _fetch(self, after: int | None, upto: int | None) -> tuple[Page, bool, int | None]:
         path = self._query.path
@@ -192,6 +193,7 @@ class KeysetReader:
         """Yield pages until the table is read or `max_pages` were yielded (then `progress` says where to resume)."""
         if "ranges" not in self.progress:
             rows, last, total = self._fetch(None, None)
+            self.total = total if isinstance(total, int) else None
             if rows:
                 yield rows
             if last:

@@ -291,6 +291,8 @@ class RecordsRead:
         try:
             for page in reader.pages(sync.max_pages):
                 self._pages_read += 1
+                if reader.total is not None and self._pages_read == 1:
+                    self._report.expect_rows(self._entity.table, reader.total, sync.page_size)
                 yield page
         finally:
             self._requests += reader.requests

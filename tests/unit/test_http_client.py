@@ -28,6 +28,7 @@ from sources.http import (
     ServerError,
     redact,
 )
+from sources.http.stats import ClientStats
 
 BASE_URL = "https://api.example.com"
 API_KEY = "ploomes-test-key-0123456789"
@@ -188,9 +189,22 @@ def test_stats_snapshot_is_a_plain_copy():
             "retries": 1,
             "network_errors": 0,
             "limiter_wait_seconds": 0,
+            "limiter_wall_wait_seconds": 0,
             "retry_wait_seconds": pytest.approx(0.5),
             "responses_by_status": {503: 1, 200: 1},
         }
+
+
+def test_waits_of_concurrent_requests_count_once_on_the_wall_clock():
+    stats = ClientStats()
+    stats.record_request(1.0, granted_at=11.0)  # waited 10 to 11
+    stats.record_request(2.0, granted_at=12.0)  # waited 10 to 12, beside the first
+    stats.record_request(0.0, granted_at=15.0)
+    stats.record_request(0.5, granted_at=20.0)  # waited 19.5 to 20
+
+    snapshot = stats.snapshot()
+    assert snapshot["limiter_wait_seconds"] == pytest.approx(3.5)  # what the requests waited, added up
+    assert snapshot["limiter_wall_wait_seconds"] == pytest.approx(2.5)  # how long some request was waiting
 
 
 def test_mean_latency_counts_from_the_request_start_after_the_limiter_to_the_response():
