@@ -25,6 +25,9 @@ PAGE_SIZE = 50
 # What a variation aimed at a few endpoints reads: those, and enough untouched tables (records with custom fields and
 # child items, a lookup, /Fields) to show that the others load. Each of the ~45 tables costs a run a fixed time.
 AIMED = ("contacts", "deals", "orders", "products", "tasks", "contact_types", "deal_stages", "custom_fields")
+# What a variation of every endpoint reads: a table of each kind (records with custom fields, each kind of child
+# items, activities, users, lookups of each shape, field metadata). One variation still reads every table.
+EVERY_KIND = (*AIMED, "quotes", "interaction_records", "users", "deal_pipelines", "field_options", "cities")
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class Variation:
     # Postgres too, for the variations whose rows reach the load step differently (types coerced, new columns, keys
     # made up, a table failed): the others change only what is read, which both destinations load alike.
     postgres: bool = False
-    tables: tuple[str, ...] | None = None  # the tables read (None: every table), for a variation aimed at a few
+    tables: tuple[str, ...] | None = EVERY_KIND  # the Ploomes tables read (None: every table)
 
     def __str__(self) -> str:
         return self.shape
@@ -53,7 +56,7 @@ PLOOMES = [
         warns="refused $expand=OtherProperties",
     ),
     Variation("field_type_without_name", tables=AIMED),
-    Variation("nulls_omitted"),
+    Variation("nulls_omitted", tables=None),
     Variation("no_count"),
     Variation("numbers_as_text", postgres=True),
     Variation("null_lists"),
