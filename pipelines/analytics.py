@@ -137,12 +137,20 @@ def build(pipeline: dlt.Pipeline, *, full_refresh: bool = False, debug: bool = F
 
 
 def _loaded_tables(pipeline: dlt.Pipeline) -> set[str]:
-    """The tables the pipeline's dataset holds now (its connection is closed again before dbt opens the file)."""
+    """The tables the pipeline's dataset holds now (its connection is closed again before dbt opens the file).
+
+    On Postgres their planner statistics are refreshed first: right after a load autovacuum has not sampled the new
+    rows yet, and the marts' joins were planned as nested loops over a few estimated rows (a build over 114,000
+    Ploomes rows took 76 s, 6 s after ANALYZE, which itself took under a second)."""
     with pipeline.sql_client() as client:
         rows = client.execute_sql(
-            "select table_name from information_schema.tables where table_schema = %s", pipeline.dataset_name
+            "select table_name from information_schema.tables where table_schema = %s and table_type = 'BASE TABLE'",
+            pipeline.dataset_name,
         )
-    return {row[0] for row in rows}
+        tables = {row[0] for row in rows}
+        if tables and pipeline.destination.destination_name == "postgres":
+            client.execute_sql("analyze " + ", ".join(client.make_qualified_table_name(t) for t in sorted(tables)))
+    return tables
 
 
 def _waiting_for_tables(manifest: Any, system: str, loaded: set[str]) -> dict[str, list[str]]:
