@@ -32,6 +32,7 @@ from pipelines.comments import write_comments
 from pipelines.progress import emit_json, showing_progress, table_fields
 from pipelines.run_lock import AlreadyRunning
 from pipelines.stopping import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_USAGE, stop_on_signals
+from pipelines.sync_runs import record_run
 from sources.http import ApiError, RunStopped, install_log_redaction, redact
 from sources.report import SyncReport, TableReport
 
@@ -240,6 +241,7 @@ def _load_in_checkpoints(
     finally:
         # Whatever ended the run, no thread of it may go on waiting (a reader whose table dlt abandoned, say).
         report.stop.stop(RunStopped(RuntimeError("the run ended")))
+    record_run(pipeline, report)
     if report.stop.interrupted is None:  # a signal asked to stop soon: the next run writes them
         write_comments(pipeline, report)
     return loads

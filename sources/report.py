@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sources.http.stop import RunStop
@@ -52,6 +52,7 @@ class TableReport:
 @dataclass
 class SyncReport:
     tables: dict[str, TableReport] = field(default_factory=dict)
+    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     clients: list[Any] = field(default_factory=list)  # every ApiClient the run used (one per checkpoint)
     resume_at: datetime | None = None  # set when the request budget ran out: when the next run may continue
     stop: RunStop = field(default_factory=RunStop)  # the run's: set by a signal, or a failure every table shares

@@ -11,6 +11,7 @@ from typing import Any
 
 import pendulum
 
+from pipelines.sync_runs import TABLE as SYNC_RUNS
 from sources.ploomes.entities import ENTITIES
 from sources.ploomes.rows import snake
 
@@ -266,8 +267,9 @@ DLT_ROW_COLUMNS = frozenset({"_dlt_load_id", "_dlt_id", "_dlt_valid_from", "_dlt
 
 
 def table_contents(warehouse) -> dict[str, list[dict[str, Any]]]:
-    """Every table the pipeline produced (not dlt's own `_dlt_*`), its rows without dlt's per-load columns, by id."""
-    tables = sorted(t for t in warehouse.tables() if not t.startswith("_dlt_"))
+    """Every table the pipeline produced (not dlt's own `_dlt_*`, nor `sync_runs`, the record of the runs
+    themselves), its rows without dlt's per-load columns, by id."""
+    tables = sorted(t for t in warehouse.tables() if not t.startswith("_dlt_") and t != SYNC_RUNS)
     contents = {}
     for table, rows in zip(
         tables, warehouse.query_all([f"select * from {warehouse.dataset}.{t}" for t in tables]), strict=True
