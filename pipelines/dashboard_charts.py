@@ -371,19 +371,21 @@ def _overdue(rows: Rows, text: Formats) -> go.Figure:
     return _layout(figure, text)
 
 
+# A last run's statuses that mean the table was not read: shown in red, counted apart.
+FAILING = ("failed", "skipped")
+
+
 def health_section(tables: dict[str, Rows | None], schemas: dict[str, str], text: Formats) -> Section:
     section = Section("health", text("health"))
     known = [row for rows in tables.values() for row in rows or []]
     stale = [row for row in known if row["freshness"] != "fresh"]
+    failing = [row for row in known if row["last_run_status"] in FAILING]
     if tables and any(rows is not None for rows in tables.values()):
-        section.headlines.append(
-            Headline(
-                "stale-tables",
-                text("stale_tables"),
-                text.integer(len(stale)),
-                text("stale_of", count=text.integer(len(known))),
-            )
-        )
+        of_all = text("stale_of", count=text.integer(len(known)))
+        section.headlines += [
+            Headline("stale-tables", text("stale_tables"), text.integer(len(stale)), of_all),
+            Headline("failing-tables", text("failing_tables"), text.integer(len(failing)), of_all),
+        ]
     section.tables = [(system, tables[system]) for system in schemas]
     return section
 

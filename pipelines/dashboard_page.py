@@ -9,7 +9,7 @@ from html import escape
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
-from pipelines.dashboard_charts import Chart, Headline, Section
+from pipelines.dashboard_charts import FAILING, Chart, Headline, Section
 from pipelines.dashboard_queries import Rows
 from pipelines.dashboard_text import Formats
 
@@ -36,6 +36,8 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; background: whi
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e3e3e3; }
 td.number { text-align: right; font-variant-numeric: tabular-nums; }
 tr.stale td { background: #fde2e2; color: #8b1a1a; font-weight: 600; }
+tr.failing td { background: #f8c9c9; color: #7a0f0f; font-weight: 600; }
+td.message { font-size: 12px; font-weight: 400; overflow-wrap: anywhere; min-width: 16em; }
 tr.not-loaded td { background: #eee; color: #666; font-style: italic; }
 """
 
@@ -92,30 +94,48 @@ def _chart(chart: Chart) -> str:
     return f'<div class="card{wide}" data-chart="{chart.key}"><h3>{escape(chart.title)}</h3>{inner}</div>'
 
 
+HEALTH_COLUMNS = ("table", "rows", "last_changed", "last_load", "age", "freshness",
+                  "last_run", "requests", "retries", "message")  # fmt: skip
+NUMBER_COLUMNS = {"rows", "age", "requests", "retries"}
+
+
 def _health_table(system: str, rows: Rows | None, text: Formats) -> str:
     title = f"<h3>{escape(text(system))}</h3>"
     if rows is None:
         return f'<div class="card" data-health="{system}">{title}<p class="notice">{escape(text("no_data"))}</p></div>'
-    header = "".join(
-        f"<th>{escape(text(key))}</th>" for key in ("table", "rows", "last_changed", "last_load", "age", "freshness")
-    )
-    lines = []
-    for row in sorted(rows, key=lambda row: (row["freshness"] == "fresh", row["table_name"])):  # stale ones first
-        never_read = row["last_changed_at"] is None and not row["live_rows"]
-        status = text("table_not_loaded") if never_read else text(row["freshness"])
-        css = "not-loaded" if never_read else "stale" if row["freshness"] != "fresh" else "fresh"
-        cells = [
-            escape(row["table_name"]),
-            text.integer(int(row["live_rows"])) if not never_read else "—",
-            text.moment(row["last_changed_at"]) if row["last_changed_at"] else "—",
-            text.moment(row["last_successful_load_at"]) if row["last_successful_load_at"] else "—",
-            "" if row["hours_since_last_successful_load"] is None else str(row["hours_since_last_successful_load"]),
-            escape(status),
-        ]
-        tds = "".join(
-            f'<td class="number">{cell}</td>' if index in (1, 4) else f"<td>{cell}</td>"
-            for index, cell in enumerate(cells)
-        )
-        lines.append(f'<tr class="{css}" data-table="{escape(row["table_name"])}">{tds}</tr>')
+    header = "".join(f"<th>{escape(text(key))}</th>" for key in HEALTH_COLUMNS)
+    lines = [_health_row(row, text) for row in sorted(rows, key=_most_urgent_first)]
     table = f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
-    return f'<div class="card" data-health="{system}">{title}{table}</div>'
+    return f'<div class="card wide" data-health="{system}">{title}{table}</div>'
+
+
+def _most_urgent_first(row: dict) -> tuple:
+    return (row["last_run_status"] not in FAILING, row["freshness"] == "fresh", row["table_name"])
+
+
+def _health_row(row: dict, text: Formats) -> str:
+    never_read = row["last_changed_at"] is None and not row["live_rows"]
+    status = text("table_not_loaded") if never_read else text(row["freshness"])
+    failing = row["last_run_status"] in FAILING
+    css = "failing" if failing else "not-loaded" if never_read else "stale" if row["freshness"] != "fresh" else "fresh"
+    cells = {
+        "table": escape(row["table_name"]),
+        "rows": "—" if never_read else text.integer(int(row["live_rows"])),
+        "last_changed": text.moment(row["last_changed_at"]) if row["last_changed_at"] else "—",
+        "last_load": text.moment(row["last_successful_load_at"]) if row["last_successful_load_at"] else "—",
+        "age": _number(row["hours_since_last_successful_load"], text),
+        "freshness": escape(status),
+        "last_run": escape(text.run_status(row["last_run_status"])),
+        "requests": _number(row["last_run_requests"], text),
+        "retries": _number(row["last_run_retries"], text),
+        "message": escape(row["last_run_message"] or ""),
+    }
+    tds = "".join(
+        f'<td class="{key}{" number" if key in NUMBER_COLUMNS else ""}">{cell}</td>' for key, cell in cells.items()
+    )
+    run_status = escape(row["last_run_status"] or "")
+    return f'<tr class="{css}" data-table="{escape(row["table_name"])}" data-run-status="{run_status}">{tds}</tr>'
+
+
+def _number(value: object, text: Formats) -> str:
+    return "" if value is None else text.integer(int(value))

@@ -136,11 +136,20 @@ def hivestr(marts: Marts) -> dict[str, Rows | None]:
     }
 
 
+# The last run's columns of a sync-health mart; a mart built before they existed reads them as empty.
+LAST_RUN_COLUMNS = ("last_run_at", "last_run_status", "last_run_requests", "last_run_retries", "last_run_message")
+
+
 def sync_health(marts: Marts, system: str) -> Rows | None:
+    mart = f"{system}__sync_health"
+    if not marts.has(mart):
+        return None
+    built = marts.columns(mart)
+    last_run = ", ".join(column if column in built else f"null as {column}" for column in LAST_RUN_COLUMNS)
     return marts.read(
-        f"{system}__sync_health",
-        """select table_name, live_rows, last_changed_at, last_successful_load_at, hours_since_last_successful_load,
-            freshness from {mart} order by table_name""",
+        mart,
+        f"""select table_name, live_rows, last_changed_at, last_successful_load_at, hours_since_last_successful_load,
+            freshness, {last_run} from {{mart}} order by table_name""",
     )
 
 

@@ -52,6 +52,11 @@ LABELS = {
         "tasks": "tarefas",
         "stale_tables": "Tabelas desatualizadas",
         "stale_of": "de {count} tabelas",
+        "failing_tables": "Tabelas com falha na última execução",
+        "last_run": "Última execução",
+        "requests": "Requisições",
+        "retries": "Novas tentativas (execução)",
+        "message": "Motivo",
         "table": "Tabela",
         "rows": "Linhas",
         "last_changed": "Última alteração",
@@ -62,6 +67,14 @@ LABELS = {
         "stale": "desatualizada",
         "never loaded": "nunca carregada",
         "table_not_loaded": "não carregada",
+        "run_statuses": {
+            "ok": "ok",
+            "failed": "falhou",
+            "skipped": "sem acesso",
+            "stopped": "interrompida",
+            "resumable": "continua na próxima",
+            "out_of_budget": "cota de requisições esgotada",
+        },
         "statuses": {
             "approved": "aprovada",
             "pre_approved": "pré-aprovada",
@@ -114,6 +127,11 @@ LABELS = {
         "tasks": "tasks",
         "stale_tables": "Stale tables",
         "stale_of": "of {count} tables",
+        "failing_tables": "Tables that failed in their last run",
+        "last_run": "Last run",
+        "requests": "Requests",
+        "retries": "Retries (run)",
+        "message": "Reason",
         "table": "Table",
         "rows": "Rows",
         "last_changed": "Last changed",
@@ -124,6 +142,14 @@ LABELS = {
         "stale": "stale",
         "never loaded": "never loaded",
         "table_not_loaded": "not loaded",
+        "run_statuses": {
+            "ok": "ok",
+            "failed": "failed",
+            "skipped": "cannot read",
+            "stopped": "stopped",
+            "resumable": "resumes next run",
+            "out_of_budget": "request budget spent",
+        },
         "statuses": {},
     },
 }
@@ -165,6 +191,10 @@ class Formats:
 
     def status(self, name: str) -> str:
         return self.labels["statuses"].get(name, name)
+
+    def run_status(self, name: str | None) -> str:
+        """A last run's status (sync_runs), in words; no run recorded: a dash."""
+        return self.labels["run_statuses"].get(name, name) if name else "—"
 
     def __call__(self, key: str, **values: object) -> str:
         return self.labels[key].format(**values)

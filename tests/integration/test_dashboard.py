@@ -181,7 +181,6 @@ def expected_figures(ploomes: Warehouse, hivestr: Warehouse) -> tuple[dict, dict
 
 def assert_page_shows(page, ploomes: Warehouse, hivestr: Warehouse) -> None:
     headlines, charts = expected_figures(ploomes, hivestr)
-    p, h = f"{ploomes.dataset}_analytics", f"{hivestr.dataset}_analytics"
     shown = page.eval_on_selector_all(
         "[data-headline]",
         "cards => Object.fromEntries(cards.map(c => [c.dataset.headline, c.querySelector('.value').textContent]))",
@@ -203,11 +202,36 @@ def assert_page_shows(page, ploomes: Warehouse, hivestr: Warehouse) -> None:
     if "ploomes-stage-history" not in charts:
         notice = page.inner_text("[data-chart=ploomes-stage-history]")
         assert "ainda não construída" in notice and "ploomes__deal_stage_history" in notice
-    health = page.eval_on_selector_all("[data-health] tr[data-table]", "rows => rows.length")
-    tables = ploomes.query_all(
-        [f"select table_name from {p}.ploomes__sync_health", f"select table_name from {h}.hivestr__sync_health"]
+    assert_health_shows(page, ploomes, hivestr)
+
+
+# each sync-health row of the page: (system, table) -> (last run's status, its words, requests as shown)
+HEALTH_ROWS = """rows => Object.fromEntries(rows.map(r => [
+    r.closest('[data-health]').dataset.health + '.' + r.dataset.table,
+    [r.dataset.runStatus, r.querySelector('td.last_run').textContent, r.querySelector('td.requests').textContent],
+]))"""
+
+
+def assert_health_shows(page, ploomes: Warehouse, hivestr: Warehouse) -> None:
+    """Every table of both sync-health marts, with its last run's status and requests as the mart has them."""
+    columns = "table_name, last_run_status, last_run_requests"
+    marts = ploomes.query_all(
+        [
+            f"select {columns} from {ploomes.dataset}_analytics.ploomes__sync_health",
+            f"select {columns} from {hivestr.dataset}_analytics.hivestr__sync_health",
+        ]
     )
-    assert health == sum(map(len, tables))
+    expected = {
+        f"{system}.{row['table_name']}": [
+            row["last_run_status"] or "",
+            PT["run_statuses"][row["last_run_status"]] if row["last_run_status"] else "—",
+            "" if row["last_run_requests"] is None else f"{row['last_run_requests']:,}".replace(",", "."),
+        ]
+        for system, rows in zip(("ploomes", "hivestr"), marts, strict=True)
+        for row in rows
+    }
+    assert page.eval_on_selector_all("[data-health] tr[data-table]", HEALTH_ROWS) == expected
+    assert {status for status, _, _ in expected.values()} >= {"ok"}  # the loads recorded their runs
 
 
 @pytest.mark.parametrize("destination", ["duckdb"])
