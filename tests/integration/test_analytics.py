@@ -50,9 +50,13 @@ def close(got: float, want: float) -> bool:
     return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-6)
 
 
-@pytest.mark.parametrize("sim_config", [{"scale": 60}])
+@pytest.mark.parametrize("sim_config", [{"scale": 60, "forbidden_endpoints": ("Documents",)}])
 def test_ploomes_marts_equal_the_simulators_figures(warehouse, ploomes_sim, run_ploomes, tmp_path):
-    assert_build_passed(run_ploomes(analytics=True))
+    """Documents answers 403: the run skips it, and its record (sync_runs) and sync health say so."""
+    report = run_ploomes(analytics=True)
+    assert_build_passed(report)
+    assert list(report.skipped) == ["documents"]
+    assert_sync_health_shows_the_run(warehouse, report)
     deals = list(ploomes_sim.records("/Deals"))
     pipelines = {p["Id"]: p for p in ploomes_sim.records("/Deals@Pipelines")}
     stages = sorted(
@@ -151,6 +155,33 @@ def test_ploomes_marts_equal_the_simulators_figures(warehouse, ploomes_sim, run_
             assert model in page and described in page, model
     assert flags["open_deals"] == sum(d["StatusId"] == OPEN for d in deals)
     assert flags["won_deals"] == sum(d["StatusId"] == WON for d in deals)
+
+
+def assert_sync_health_shows_the_run(warehouse, report) -> None:
+    """sync_runs holds the report's figures for each table and the run, and the sync-health mart shows each
+    table's: a skipped one as skipped, with its reason."""
+    with warehouse.reading():
+        recorded = warehouse.query(f"select * from {warehouse.dataset}.sync_runs")
+        health = warehouse.query(f"select * from {warehouse.dataset}_analytics.ploomes__sync_health")
+    totals = report.client_totals()
+    by_table = {row["table_name"]: row for row in recorded}
+    assert len({row["run_id"] for row in recorded}) == 1 and len(recorded) == len(by_table)
+    run = by_table.pop("(run)")
+    assert (run["status"], run["requests"], run["retries"]) == ("ok", totals["requests_sent"], totals["retries"])
+    assert run["retries"] >= 2 and run["rows"] == sum(t.rows for t in report.tables.values())  # the 403's retries
+    expected = {
+        name: (t.rows, t.requests, None, "skipped" if t.skipped else "ok", t.skipped)
+        for name, t in report.tables.items()
+    }
+    got = {name: (r["rows"], r["requests"], r["retries"], r["status"], r["message"]) for name, r in by_table.items()}
+    assert got == expected
+    shown = {row["table_name"]: row for row in health if row["table_name"] in expected}
+    assert len(shown) > 40
+    for name, row in shown.items():
+        _, requests, _, status, message = expected[name]
+        last_run = (row["last_run_status"], row["last_run_requests"], row["last_run_retries"], row["last_run_message"])
+        assert last_run == (status, requests, run["retries"], message), name
+    assert shown["documents"]["live_rows"] == 0 and "403" in shown["documents"]["last_run_message"]
 
 
 @pytest.mark.parametrize("hivestr_config", [{"scale": 60}])
