@@ -13,7 +13,9 @@ from typing import Any
 
 import dlt
 
-from sources.descriptions import described_tables
+from pipelines.sync_runs import TABLE as RUNS_TABLE
+from pipelines.sync_runs import TEXT as RUNS_TEXT
+from sources.descriptions import TableText, described_tables
 from sources.http import redact
 from sources.report import SyncReport
 
@@ -54,6 +56,11 @@ def write_comments(pipeline: dlt.Pipeline, report: SyncReport) -> None:
         )
 
 
+def table_texts(schema: Any) -> dict[str, TableText]:
+    """What every table of the dataset holds: the schema's tables, and sync_runs, written with SQL outside it."""
+    return {**described_tables(schema), RUNS_TABLE: RUNS_TEXT}
+
+
 def comment_statements(pipeline: dlt.Pipeline, client: Any) -> list[str]:
     """`COMMENT ON` statements for the tables and columns of the dataset (read through `client`, the pipeline's)
     whose comment differs from their description in the pipeline's schema."""
@@ -62,7 +69,7 @@ def comment_statements(pipeline: dlt.Pipeline, client: Any) -> list[str]:
         current = {(table, column): comment for table, column, comment in cursor.fetchall()}
     literal = client.capabilities.escape_literal
     statements = []
-    for table, text in described_tables(pipeline.default_schema).items():
+    for table, text in table_texts(pipeline.default_schema).items():
         if (table, None) not in current:
             continue  # not in the warehouse (yet)
         qualified = client.make_qualified_table_name(table)

@@ -26,6 +26,9 @@ import dlt
 
 from pipelines import hivestr_pipeline, ploomes_pipeline
 from pipelines.common import PROJECT_ROOT, RunOptions
+from pipelines.sync_runs import COLUMN_TYPES as RUNS_COLUMNS
+from pipelines.sync_runs import TABLE as RUNS_TABLE
+from pipelines.sync_runs import TEXT as RUNS_TEXT
 from simulators.hivestr import HivestrConfig, HivestrSimulator
 from simulators.ploomes import PloomesConfig, PloomesSimulator
 from sources.descriptions import DLT_COLUMNS, DLT_TABLES, TableText, described_tables
@@ -94,6 +97,10 @@ def render(schemas: dict[str, Any]) -> str:
             ]
             for table in data_tables:
                 lines += _table(table, described[table], schemas[name].tables[table]["columns"], custom=True)
+    lines += ["", "## In both datasets"]
+    lines += _table(
+        RUNS_TABLE, RUNS_TEXT, {name: {"data_type": kind} for name, kind in RUNS_COLUMNS.items()}, custom=False
+    )
     lines += ["", "## dlt's own tables", "", "In both datasets: what dlt keeps to know what it loaded.", ""]
     lines += ["### Every table's bookkeeping columns", ""]
     lines += _rows(TableText("", DLT_COLUMNS), {column: {"data_type": "text"} for column in DLT_COLUMNS})

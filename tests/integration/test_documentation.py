@@ -8,7 +8,7 @@ import difflib
 import pytest
 
 from pipelines import docs
-from pipelines.comments import comment_statements
+from pipelines.comments import comment_statements, table_texts
 from pipelines.common import make_pipeline
 from sources.descriptions import described_tables
 from tests.integration.conftest import run_options
@@ -41,7 +41,7 @@ def assert_commented_as_described(warehouse, pipeline_name: str, pipelines_dir) 
     """Every table and column of the dataset holds its description as its comment, and a second pass would write
     nothing; returns the comments."""
     pipeline = make_pipeline(pipeline_name, run_options(warehouse, pipelines_dir))
-    described = described_tables(pipeline.default_schema)
+    described = table_texts(pipeline.default_schema)
     comments = warehouse.comments()
     tables = {table for table, _ in comments}
     assert tables >= {"_dlt_loads", "_dlt_version", "_dlt_pipeline_state"}
