@@ -42,7 +42,10 @@ def build_client(
     # The server counts a fixed hourly window, so the whole budget may go out at once; pacing only matters after.
     limit = RateLimit(requests_per_period=requests_per_hour, period_seconds=3600.0, burst=requests_per_hour)
     budget = HourlyBudget(
-        shared_limiter(credential_fingerprint("hivestr", api_key, str(requests_per_hour)), limit, clock=clock),
+        # the key's budget at this API (a key at another host, a simulator, is not paced with it)
+        shared_limiter(
+            credential_fingerprint("hivestr", base_url.rstrip("/"), api_key, str(requests_per_hour)), limit, clock=clock
+        ),
         SentInWindow(requests_per_hour),
         max_budget_wait_seconds,
         clock,

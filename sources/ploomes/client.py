@@ -26,7 +26,9 @@ def build_client(
             "(Ploomes > Administração > Usuários de integração)"
         )
     limiter = shared_limiter(
-        credential_fingerprint("ploomes", api_key, str(rate_limit_per_minute)),
+        # A limit is the key's at one API: the same key at another host (a simulator, a regional API) is not paced
+        # with it, and accounts loading at once (--all-accounts) share a limiter only if they share a key.
+        credential_fingerprint("ploomes", base_url, api_key, str(rate_limit_per_minute)),
         # Evenly spaced starts, 2% under the limit: enough slack for network jitter against Ploomes' sliding
         # minute, while the default 5% would leave budget unused.
         RateLimit(requests_per_period=rate_limit_per_minute, period_seconds=60.0, burst=1, safety_margin=0.02),
