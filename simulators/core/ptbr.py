@@ -64,6 +64,9 @@ FIRST_NAMES = (
     "Raimundo",
     "Conceição",
 )
+# FIRST_NAMES by sex, for records that carry it (the ERP's `Sexo`): women's names, then men's, then Conceição.
+FEMALE_FIRST_NAMES = FIRST_NAMES[:26] + FIRST_NAMES[59:]
+MALE_FIRST_NAMES = FIRST_NAMES[26:59]
 SURNAMES = (
     "Silva",
     "Santos",
