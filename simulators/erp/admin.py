@@ -17,15 +17,9 @@ from starlette.routing import BaseRoute, Route
 from simulators.core.admin import AdminError, admin_endpoint, json_body
 from simulators.core.responses import json_response
 from simulators.erp import wire
-from simulators.erp.switches import Switches
 
 if TYPE_CHECKING:
     from simulators.erp.simulator import ErpSimulator
-
-# Truth over JSON: the typed values as the "iso"/"dot" wire spells them, numbers as numbers, null for missing.
-_TRUTH_SPELLING = Switches(
-    values_as_strings=False, null_as_blank=False, money_format="dot", date_format="iso", booleans="json"
-)
 
 
 def admin_routes(sim: ErpSimulator, prefix: str = "/_sim") -> list[BaseRoute]:
@@ -43,7 +37,7 @@ def admin_routes(sim: ErpSimulator, prefix: str = "/_sim") -> list[BaseRoute]:
 
     async def get_truth(request: Request) -> Response:
         rows = sim.truth(request.path_params["table"])
-        return json_response({"count": len(rows), "rows": [wire.encode(row, _TRUTH_SPELLING) for row in rows]})
+        return json_response({"count": len(rows), "rows": [wire.encode(row, wire.AS_JSON) for row in rows]})
 
     async def info(request: Request) -> Response:
         config = sim.config

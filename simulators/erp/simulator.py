@@ -10,7 +10,7 @@ from simulators.core.documents import digits_only
 from simulators.core.middleware import SimulatorMiddleware
 from simulators.core.ratelimit import RateLimiter, SlidingWindowLimiter, Unlimited
 from simulators.core.server import BackgroundServer
-from simulators.erp import views
+from simulators.erp import views, wire
 from simulators.erp.admin import admin_routes
 from simulators.erp.app import build_api
 from simulators.erp.auth import token_check
@@ -199,26 +199,30 @@ class ErpSimulator:
     # --- the admin routes' RecordStore (ids arrive as path text) ------------------------------------------------
     def insert(self, entity: str, record: Record) -> Record:
         """POST /_sim/records/{entity}: clients need `cnpj_cpf`; installations `id_cliente` (and optionally
-        `servicos`, a count or a list of id_servico); lists take their fields."""
+        `servicos`, a count or a list of id_servico); lists take their fields. Answers in plain JSON."""
         fields = dict(record)
         if entity == "clients":
-            return self.add_client(_required(fields, "cnpj_cpf"), **fields)
-        if entity == "installations":
+            created = self.add_client(_required(fields, "cnpj_cpf"), **fields)
+        elif entity == "installations":
             id_cliente = _record_id(_required(fields, "id_cliente"))
-            return self.add_installation(id_cliente, fields.pop("servicos", 1), **fields)
-        return self.add_record(_list_entity(entity), fields)
+            created = self.add_installation(id_cliente, fields.pop("servicos", 1), **fields)
+        else:
+            created = self.add_record(_list_entity(entity), fields)
+        return wire.encode(created, wire.AS_JSON)
 
     def update(self, entity: str, record_id: str, changes: Record) -> Record:
+        """PATCH /_sim/records/{entity}/{id}: a client by id_cliente or CPF/CNPJ."""
         if entity == "clients":
-            key = _record_id(record_id) if len(record_id) < 11 else record_id
-            return self.update_client(key, **changes)
-        if entity == "installations":
-            return self.update_installation(_record_id(record_id), **changes)
-        return self.update_record(_list_entity(entity), _record_id(record_id), **changes)
+            updated = self.update_client(_client_key(record_id), **changes)
+        elif entity == "installations":
+            updated = self.update_installation(_record_id(record_id), **changes)
+        else:
+            updated = self.update_record(_list_entity(entity), _record_id(record_id), **changes)
+        return wire.encode(updated, wire.AS_JSON)
 
     def delete(self, entity: str, record_id: str) -> None:
         if entity == "clients":
-            self.remove_client(_record_id(record_id) if len(record_id) < 11 else record_id)
+            self.remove_client(_client_key(record_id))
         elif entity == "installations":
             self.remove_installation(_record_id(record_id))
         else:
@@ -235,6 +239,11 @@ def _record_id(text: Any) -> int:
     if isinstance(text, bool) or not str(text).isdigit():
         raise ValueError(f"expected an integer id, got {text!r}")
     return int(text)
+
+
+def _client_key(text: str) -> str | int:
+    """A client in a path: its id_cliente, or its CPF/CNPJ (11 or more characters)."""
+    return text if len(text) >= 11 else _record_id(text)
 
 
 def _list_entity(entity: str) -> str:

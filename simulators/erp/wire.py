@@ -8,6 +8,9 @@ from typing import Any
 
 from simulators.erp.switches import Switches
 
+# Typed values as plain JSON, for the admin routes: numbers as numbers, null, money "1234.56", ISO dates, true/false.
+AS_JSON = Switches(values_as_strings=False, null_as_blank=False, money_format="dot", date_format="iso", booleans="json")
+
 
 def money(value: Decimal, money_format: str) -> str | float:
     if money_format == "number":
