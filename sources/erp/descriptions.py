@@ -73,7 +73,7 @@ TABLES: dict[str, TableText] = {
         "client is read again",
         {
             "id": "A key made by the connector from the installation, the service's place in its list and its "
-            "content (the ERP gives none); primary key",
+            "id_servico (the ERP gives none); primary key",
             "id_cliente": "The client the installation belongs to (references clients.id_cliente)",
             "id_instalacao": "The installation (references installations.id_instalacao)",
             "id_servico": "The service (references products.id_servico)",

@@ -101,7 +101,7 @@ SERVICES_FIELD = "servicos"  # an installation's list of services
 INSTALLATION_SERVICES = Entity(
     "installation_services",
     "invoices",
-    "id",  # made from the installation, the service's place in its list and its content (sources/children.py)
+    "id",  # made from the installation, the service's place in its list and its id_servico (sources/children.py)
     ("id", "id_cliente", "id_instalacao", "id_servico", "nome", "descricao", "valor", "status", "obs"),
     kinds={"valor": MONEY},
     references={"id_cliente": "clients", "id_instalacao": "installations", "id_servico": "products"},

@@ -287,7 +287,8 @@ class ClientsReader:
             row, misfits = typed_row(service, INSTALLATION_SERVICES.column_kinds)
             if row.get("id_servico") is not None:
                 row["id_servico"] = as_text(row["id_servico"])
-            row["id"] = str(stable_child_id(id_instalacao, position, service))
+            # from what identifies it, not from its text: the same service keeps its key whatever shape it came in
+            row["id"] = str(stable_child_id(id_instalacao, position, {"id_servico": row.get("id_servico")}))
             row["id_instalacao"], row["id_cliente"] = id_instalacao, id_cliente
             run.report_misfits(table, row["id"], misfits)
             rows.append(row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,29 @@ def erp_sim(request, erp_config):
     with sim.serve() as base_url:
         sim.base_url = base_url  # already ends in /api
         yield sim
+
+
+def erp_settings(sim, crm_dataset: str) -> dict:
+    return {
+        "token": sim.config.token,
+        "base_url": sim.base_url,
+        "requests_per_minute": FAST,
+        "crm_dataset": crm_dataset,
+    }
+
+
+@pytest.fixture
+def erp_warehouse(warehouse) -> Iterator[Warehouse]:
+    """The ERP's dataset (erp...) in the same warehouse as `warehouse`, whose dataset (ploomes...) is the CRM's."""
+    store = replace(warehouse, dataset=warehouse.dataset.replace("ploomes", "erp"))
+    yield store
+    store.drop_dataset()
+
+
+@pytest.fixture
+def run_erp(erp_warehouse, warehouse, erp_sim, tmp_path) -> Runner:
+    """Run pipelines/erp_pipeline.py's run() against the ERP simulator into `erp_warehouse`, its clients found from
+    the contacts in `warehouse` (load them first with run_ploomes); returns the run's SyncReport."""
+    from pipelines import erp_pipeline
+
+    return make_runner(erp_pipeline, erp_warehouse, tmp_path / "pipelines", erp_settings(erp_sim, warehouse.dataset))
