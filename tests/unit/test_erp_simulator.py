@@ -294,8 +294,11 @@ def test_faults_and_the_request_log_per_path():
     call(sim, f"/clientes/{COMPANY}")
     assert sim.request_count("/produtos") == 2 and sim.request_count(f"/clientes/{COMPANY}") == 1
     assert sim.request_count() == 3
+    call(sim, f"/clientes/{person_id(sim)}/faturas")
+    call(sim, "/nada")
+    assert sim.requests_by_table() == {"products": 2, "clients": 1, "installations": 1, "other": 1}
     sim.reset(keep_data=True)
-    assert sim.request_count() == 0
+    assert sim.request_count() == 0 and sim.requests_by_table() == {}
 
 
 # --- admin routes and changes -----------------------------------------------------------------------------------
