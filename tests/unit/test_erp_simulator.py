@@ -249,6 +249,8 @@ def test_bad_switch_values_fail_early():
         ErpConfig(list_shape="paged")
     with pytest.raises(ValueError, match="values_as_strings must be true or false"):
         make_sim().set_switches(values_as_strings="yes")
+    with pytest.raises(ValueError, match="cities: at most"):
+        ErpConfig(cities=1000)
     with pytest.raises(ValueError, match="no named shapes"):
         ErpConfig(shapes=("wrapped",))
 
