@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from simulators.core import ptbr
 from simulators.core.config import SimulatorConfig
 from simulators.core.documents import digits_only
 from simulators.erp.switches import SWITCH_NAMES, Switches
@@ -72,6 +73,8 @@ class ErpConfig(SimulatorConfig):
             raise ValueError("the ERP needs at least one product and one city (installations draw on them)")
         if self.due_dates > 28:
             raise ValueError("due_dates: at most 28 (one per day of the month)")
+        if self.cities > len(ptbr.CITIES):
+            raise ValueError(f"cities: at most {len(ptbr.CITIES)} (the real cities the simulators know)")
         self.switches()  # fail early on a bad switch value
 
     def switches(self) -> Switches:

@@ -46,6 +46,8 @@ class Dataset:
         self.clients: dict[int, Record] = {}
         self.by_register: dict[str, int] = {}
         self.installations: dict[int, Record] = {}  # id_instalacao -> record with id_cliente and servicos
+        # id_cliente -> its installations' ids: every invoices request reads one client's, at any scale
+        self._installation_ids_of: dict[int, list[int]] = {}
         self._client_ids = itertools.count(FIRST_CLIENT_ID)
         self._installation_ids = itertools.count(FIRST_INSTALLATION_ID)
         given = list(dict.fromkeys(digits_only(register) for register in config.registers))
@@ -65,7 +67,7 @@ class Dataset:
             raise NotFound(f"no client with id_cliente {id_cliente}") from None
 
     def installations_of(self, id_cliente: int) -> list[Record]:
-        return [row for row in self.installations.values() if row["id_cliente"] == id_cliente]
+        return [self.installations[id_instalacao] for id_instalacao in self._installation_ids_of.get(id_cliente, ())]
 
     def list_table(self, table: str) -> dict[int, Record]:
         try:
@@ -99,7 +101,7 @@ class Dataset:
             self.by_register[digits] = client["id_cliente"]
             products = list(self.lists["products"].values())
             for installation in records.installations(rng, client, products, self._installation_ids.__next__):
-                self.installations[installation["id_instalacao"]] = {"id_cliente": client["id_cliente"], **installation}
+                self._keep_installation({"id_cliente": client["id_cliente"], **installation})
             return client
 
     def update_client(self, id_cliente: int, changes: dict[str, Any]) -> Record:
@@ -118,8 +120,8 @@ class Dataset:
         with self.lock:
             client = self.clients.pop(self.client(id_cliente)["id_cliente"])
             del self.by_register[digits_only(client["cnpj_cpf"])]
-            for installation in self.installations_of(id_cliente):
-                del self.installations[installation["id_instalacao"]]
+            for id_instalacao in self._installation_ids_of.pop(id_cliente, ()):
+                del self.installations[id_instalacao]
 
     def add_installation(self, id_cliente: int, services: int | list[int] = 1, **fields: Any) -> Record:
         """A new installation at the client's address (unless `fields` say otherwise), with `services` products:
@@ -140,7 +142,7 @@ class Dataset:
                 "servicos": chosen,
             }
             installation.update(_typed(INSTALLATION_FIELDS, fields, "installations"))
-            self.installations[installation["id_instalacao"]] = installation
+            self._keep_installation(installation)
             return installation
 
     def update_installation(self, id_instalacao: int, changes: dict[str, Any]) -> Record:
@@ -174,7 +176,8 @@ class Dataset:
 
     def remove_installation(self, id_instalacao: int) -> None:
         with self.lock:
-            del self.installations[self.installation(id_instalacao)["id_instalacao"]]
+            installation = self.installations.pop(self.installation(id_instalacao)["id_instalacao"])
+            self._installation_ids_of[installation["id_cliente"]].remove(id_instalacao)
 
     def installation(self, id_instalacao: int) -> Record:
         try:
@@ -210,6 +213,10 @@ class Dataset:
             del self.list_table(table)[self._list_record(table, record_id)[LIST_FIELDS[table][0]]]
 
     # --- helpers ------------------------------------------------------------------------------------------------
+    def _keep_installation(self, installation: Record) -> None:
+        self.installations[installation["id_instalacao"]] = installation
+        self._installation_ids_of.setdefault(installation["id_cliente"], []).append(installation["id_instalacao"])
+
     def _list_record(self, table: str, record_id: int) -> Record:
         try:
             return self.list_table(table)[record_id]

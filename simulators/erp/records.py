@@ -123,7 +123,7 @@ def due_dates(count: int) -> list[Record]:
 
 def cities(rng: random.Random, count: int) -> list[Record]:
     """`count` real cities (IBGE codes), each with the ERP's own code, `id_cidade`."""
-    chosen = rng.sample(ptbr.CITIES, min(count, len(ptbr.CITIES)))
+    chosen = rng.sample(ptbr.CITIES, count)
     return [
         {
             "id_cidade": 100 + index * 3,

@@ -14,13 +14,14 @@ from simulators.erp import views, wire
 from simulators.erp.admin import admin_routes
 from simulators.erp.app import build_api
 from simulators.erp.auth import token_check
-from simulators.erp.config import API_PREFIX, ErpConfig
+from simulators.erp.config import API_PREFIX, LIST_PATHS, ErpConfig
 from simulators.erp.dataset import Dataset, NotFound
 from simulators.erp.errors import render_error
 from simulators.erp.records import LIST_FIELDS, Record
 from simulators.erp.switches import Switches
 
 TABLES = ("clients", "installations", "installation_services", *LIST_FIELDS)  # the warehouse tables, by name
+_TABLE_OF_LIST_PATH = {path: table for table, path in LIST_PATHS.items()}
 
 
 class ErpSimulator:
@@ -96,6 +97,15 @@ class ErpSimulator:
         if path is not None and not path.startswith(API_PREFIX + "/"):
             path = API_PREFIX + path
         return self.request_log.count(path=path)
+
+    def requests_by_table(self) -> dict[str, int]:
+        """API requests answered so far (any status) by the warehouse table they feed: `clients` (lookups by
+        CPF/CNPJ), `installations` (invoices), the lists; anything else (unknown paths) under `other`."""
+        counts: dict[str, int] = {}
+        for path, count in self.request_log.counters()["by_path"].items():
+            table = table_of_path(path)
+            counts[table] = counts.get(table, 0) + count
+        return counts
 
     # --- truth for tests ----------------------------------------------------------------------------------------
     def truth(self, table: str) -> list[Record]:
@@ -227,6 +237,17 @@ class ErpSimulator:
             self.remove_installation(_record_id(record_id))
         else:
             self.remove_record(_list_entity(entity), _record_id(record_id))
+
+
+def table_of_path(path: str) -> str:
+    """The warehouse table an API path feeds (`/api/clientes/1001/faturas` -> installations), else "other"."""
+    relative = path.removeprefix(API_PREFIX)
+    parts = relative.strip("/").split("/")
+    if parts[0] == "clientes" and len(parts) == 2 and parts[1]:
+        return "clients"
+    if parts[0] == "clientes" and len(parts) == 3 and parts[2] == "faturas":
+        return "installations"
+    return _TABLE_OF_LIST_PATH.get(relative, "other")
 
 
 def _required(fields: Record, name: str) -> Any:

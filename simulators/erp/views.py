@@ -10,7 +10,6 @@ from simulators.erp.records import CLIENT_FIELDS, INSTALLATION_FIELDS, LIST_FIEL
 from simulators.erp.switches import Switches
 
 EXTRA_FIELD = "codigo_integracao"  # the field `extra_fields` adds: the contract lists no such field
-CITY_FIELDS_OF_CONTRACT = ("id_tipo_de_atendimento", "nome", "obs")  # the sample's (another list's) fields
 
 
 def _with_extra(view: Record, table: str, key: int, switches: Switches) -> Record:

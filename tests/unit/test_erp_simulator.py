@@ -249,6 +249,8 @@ def test_bad_switch_values_fail_early():
         ErpConfig(list_shape="paged")
     with pytest.raises(ValueError, match="values_as_strings must be true or false"):
         make_sim().set_switches(values_as_strings="yes")
+    with pytest.raises(ValueError, match="cities: at most"):
+        ErpConfig(cities=1000)
     with pytest.raises(ValueError, match="no named shapes"):
         ErpConfig(shapes=("wrapped",))
 
@@ -294,8 +296,11 @@ def test_faults_and_the_request_log_per_path():
     call(sim, f"/clientes/{COMPANY}")
     assert sim.request_count("/produtos") == 2 and sim.request_count(f"/clientes/{COMPANY}") == 1
     assert sim.request_count() == 3
+    call(sim, f"/clientes/{person_id(sim)}/faturas")
+    call(sim, "/nada")
+    assert sim.requests_by_table() == {"products": 2, "clients": 1, "installations": 1, "other": 1}
     sim.reset(keep_data=True)
-    assert sim.request_count() == 0
+    assert sim.request_count() == 0 and sim.requests_by_table() == {}
 
 
 # --- admin routes and changes -----------------------------------------------------------------------------------
