@@ -18,6 +18,7 @@ from sources.erp.entities import CLIENTS, INSTALLATION_SERVICES, INSTALLATIONS, 
 from sources.erp.registers import valid_register
 from sources.erp.values import TEXT, as_text, column_name
 from sources.http import ManualClock
+from tests.integration.test_documentation import assert_commented_as_described
 
 # What requests a run makes happens before the load step: it does not depend on the destination.
 SOURCE_ONLY = pytest.mark.parametrize("destination", ["duckdb"])
@@ -106,7 +107,7 @@ def assert_erp_matches(erp_warehouse, erp_sim, registers: set[str]) -> None:
 
 
 def test_a_load_after_the_crm_matches_the_erp_for_the_crm_contacts(
-    run_ploomes, run_erp, ploomes_sim, erp_sim, erp_warehouse
+    run_ploomes, run_erp, ploomes_sim, erp_sim, erp_warehouse, tmp_path
 ):
     run_ploomes(tables=["contacts"])
     report = run_erp()
@@ -122,6 +123,8 @@ def test_a_load_after_the_crm_matches_the_erp_for_the_crm_contacts(
     # one request per list, one per valid CPF/CNPJ, one more (its invoices) per client found
     found = len(looked_up_clients(erp_sim, registers))
     assert erp_sim.request_log.count() == LIST_REQUESTS + len(registers) + found
+    # every table and column described, in the schema and as the warehouse's comments
+    assert_commented_as_described(erp_warehouse, "erp", tmp_path / "pipelines")
 
 
 @SOURCE_ONLY
@@ -310,3 +313,15 @@ def test_check_says_which_endpoints_answer(monkeypatch, tmp_path, erp_sim, capsy
     assert lines["products"].startswith("ok") and lines["origins"].startswith("cannot read (HTTP 503)")
     assert "404" in lines["clients"] and lines["installations"]
     assert erp_sim.request_log.count() == 9 + 1  # the origins request was tried twice
+
+
+@SOURCE_ONLY
+def test_a_wrong_clients_path_forgets_no_cpf_for_weeks(run_erp, erp_sim, erp_warehouse):
+    # every lookup answers 404, as for CPFs the ERP does not know: before any client was ever found, that is more
+    # likely a wrong path, so none is remembered as unknown
+    registers = list(erp_sim.clients_by_register())[:3]
+    wrong = {"clients": "/cliente/{cnpj_cpf}"}
+    report = run_erp(source={"registers": registers, "paths": wrong})
+    assert any("sources.erp.paths.clients" in line for line in report.warnings)
+    report = run_erp(source={"registers": registers})
+    assert erp_warehouse.count("clients") == 3
