@@ -7,6 +7,8 @@ its ids look like, so they are text. A declared column with no text here fails t
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sources.descriptions import TableText
 
 _BLANK = 'empty ("" in the ERP) is null'
@@ -125,8 +127,9 @@ TABLES: dict[str, TableText] = {
 }
 
 
-def table_text(table: str) -> TableText:
-    """The texts of `table` and its columns (a table's own text first, then COMMON). Raises KeyError for a table not
-    described here."""
+def table_text(table: str, columns: Collection[str] | None = None) -> TableText:
+    """The texts of `table` and its columns (a table's own text first, then COMMON), of `columns` only when given.
+    Raises KeyError for a table not described here."""
     written = TABLES[table]
-    return TableText(written.description, {**COMMON, **written.columns})
+    texts = {**COMMON, **written.columns}
+    return TableText(written.description, {k: v for k, v in texts.items() if columns is None or k in columns})

@@ -75,14 +75,9 @@ def merged_table_hints(entity: Entity) -> Any:
     )
 
 
-def _only(text: Any, entity: Entity) -> Any:
-    """The texts of the entity's own columns (COMMON describes columns other tables have)."""
-    columns = entity.column_kinds
-    return type(text)(text.description, {k: v for k, v in text.columns.items() if k in columns})
-
-
 def described_columns(entity: Entity) -> dict[str, dict[str, Any]]:
-    return with_descriptions(entity.column_hints(), _only(table_text(entity.table), entity))
+    """The entity's column hints, each with its description."""
+    return with_descriptions(entity.column_hints(), table_text(entity.table, entity.column_kinds))
 
 
 # --- the lists ---
