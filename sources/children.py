@@ -33,10 +33,10 @@ CLEARED_MARKER_DESCRIPTION = (
 _POSITIVE_INT64 = (1 << 63) - 1
 
 
-def marker_row(parent_key: str, parent_id: Any) -> dict[str, Any]:
-    # The marker needs a primary key of its own, of the id column's type; it is never stored.
+def marker_row(parent_key: str, parent_id: Any, primary_key: str = "id") -> dict[str, Any]:
+    # The marker needs a primary key of its own, of the key column's type; it is never stored.
     marker_id = -parent_id if isinstance(parent_id, int) else f"cleared:{parent_id}"
-    return {"id": marker_id, parent_key: parent_id, CLEARED_MARKER: True}
+    return {primary_key: marker_id, parent_key: parent_id, CLEARED_MARKER: True}
 
 
 def stable_child_id(parent_id: Any, position: int, item: dict[str, Any]) -> int:
@@ -47,8 +47,9 @@ def stable_child_id(parent_id: Any, position: int, item: dict[str, Any]) -> int:
     return int.from_bytes(digest, "big") & _POSITIVE_INT64 or 1
 
 
-def references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:
-    """dlt table references (column -> table's `id`), so `dlt pipeline <name> schema` draws the relationships.
+def references(columns_to_tables: dict[str, str], key: str | None = "id") -> list[dict[str, Any]]:
+    """dlt table references (column -> table's `key`; None: the column of the same name, as the ERP's `id_cliente`),
+    so `dlt pipeline <name> schema` draws the relationships.
 
     dlt keeps one reference per pair of tables, so the first column naming a table stands for the others
     (a deal's `contact_id` for its `person_id`).
@@ -57,7 +58,7 @@ def references(columns_to_tables: dict[str, str]) -> list[dict[str, Any]]:
     for column, table in columns_to_tables.items():
         first_by_table.setdefault(table, column)
     return [
-        {"columns": [column], "referenced_table": table, "referenced_columns": ["id"]}
+        {"columns": [column], "referenced_table": table, "referenced_columns": [key or column]}
         for table, column in first_by_table.items()
     ]
 
@@ -68,11 +69,15 @@ def child_table_hints(
     refs: dict[str, str],
     columns: dict[str, dict[str, Any]] | None = None,
     table_hints: dict[str, Any] | None = None,
+    primary_key: str = "id",
+    referenced_key: str | None = "id",
 ) -> Any:
+    """dlt hints of a child table, merged on `parent_key` (its rows' `primary_key` identifies each; `refs` name the
+    tables whose `referenced_key` its columns hold, see `references`)."""
     return dlt.mark.make_hints(
         table_name=table,
         write_disposition="merge",
-        primary_key="id",
+        primary_key=primary_key,
         merge_key=parent_key,
         columns={
             **(columns or {}),  # declared `id` first: dlt keeps the order it first met columns in
@@ -84,6 +89,6 @@ def child_table_hints(
                 "description": CLEARED_MARKER_DESCRIPTION,
             },
         },
-        references=references(refs),
+        references=references(refs, referenced_key),
         additional_table_hints=table_hints,
     )

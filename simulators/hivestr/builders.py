@@ -11,18 +11,20 @@ import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from simulators.core import ptbr
+from simulators.core.documents import cnpj, cpf
+from simulators.core.ptbr import slug
 from simulators.hivestr import vocab
 from simulators.hivestr.pricing import campaign_days
 from simulators.hivestr.times import DAY, format_date, format_instant
-from simulators.ploomes import vocab as people
-from simulators.ploomes.values import cnpj, cpf, mix, name_code, slug
+from simulators.ploomes.values import mix, name_code
 
 if TYPE_CHECKING:
     from simulators.hivestr.dataset import Dataset
 
 Record = dict[str, Any]
 Builder = Callable[["Dataset", int, random.Random], Record]
-_CITY_COORDINATES = {name: (latitude, longitude) for name, _, latitude, longitude in people.CITIES}
+_CITY_COORDINATES = {name: (latitude, longitude) for name, _, latitude, longitude in ptbr.CITIES}
 OWNER_DOMAIN = "midiaviva.com.br"  # the simulated media owner's staff e-mail domain
 
 
@@ -31,8 +33,8 @@ def row_random(ds: Dataset, entity: str, row: int) -> random.Random:
 
 
 def person_name(rng: random.Random) -> str:
-    surnames = rng.sample(people.SURNAMES, 2 if rng.random() < 0.5 else 1)
-    return " ".join((rng.choice(people.FIRST_NAMES), *surnames))
+    surnames = rng.sample(ptbr.SURNAMES, 2 if rng.random() < 0.5 else 1)
+    return " ".join((rng.choice(ptbr.FIRST_NAMES), *surnames))
 
 
 def mailbox(name: str) -> str:
@@ -42,7 +44,7 @@ def mailbox(name: str) -> str:
 
 
 def _street(rng: random.Random) -> str:
-    return f"{rng.choice(people.STREET_TYPES)} {rng.choice(people.STREET_NAMES)}"
+    return f"{rng.choice(ptbr.STREET_TYPES)} {rng.choice(ptbr.STREET_NAMES)}"
 
 
 def _money(rng: random.Random, low_reais: int, high_reais: int, step_reais: int = 10) -> int:
@@ -87,7 +89,7 @@ def build_inventory(ds: Dataset, row: int, rng: random.Random) -> Record:
     return {
         "name": name,
         "address": f"{_street(rng)}, {rng.randint(1, 3999)}",
-        "bairro": rng.choice(people.NEIGHBORHOODS),
+        "bairro": rng.choice(ptbr.NEIGHBORHOODS),
         "latitude": None if latitude is None else round(latitude + rng.uniform(-jitter, jitter), 6),
         "longitude": None if longitude is None else round(longitude + rng.uniform(-jitter, jitter), 6),
         "base_price": base_price,
@@ -131,18 +133,18 @@ def build_media_schedule(ds: Dataset, row: int, rng: random.Random) -> Record:
 
 def build_client(ds: Dataset, row: int, rng: random.Random) -> Record:
     name = person_name(rng)
-    city_name, ibge, _, _ = rng.choice(people.CITIES)
-    uf = next(uf for code, uf, _ in people.STATES if code == ibge // 100_000)
+    city_name, ibge, _, _ = rng.choice(ptbr.CITIES)
+    uf = next(uf for code, uf, _ in ptbr.STATES if code == ibge // 100_000)
     is_company = rng.random() < 0.75
     company = None
     if is_company:
-        activity = rng.choice(people.COMPANY_ACTIVITIES)[0]
-        company = f"{rng.choice(people.COMPANY_WORDS)} {activity} {rng.choice(people.LEGAL_SUFFIXES)}"
+        activity = rng.choice(ptbr.COMPANY_ACTIVITIES)[0]
+        company = f"{rng.choice(ptbr.COMPANY_WORDS)} {activity} {rng.choice(ptbr.LEGAL_SUFFIXES)}"
         domain = slug(company.split()[0] + activity) + ".com.br"
         email = f"{mailbox(name)}@{domain}"
     else:
-        email = f"{mailbox(name)}{rng.randint(1, 99)}@{rng.choice(people.EMAIL_DOMAINS)}"
-    ddd = vocab.DDD[uf]
+        email = f"{mailbox(name)}{rng.randint(1, 99)}@{rng.choice(ptbr.EMAIL_DOMAINS)}"
+    ddd = ptbr.DDD[uf]
     return {
         "name": name,
         "email": email if rng.random() < 0.92 else None,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from simulators.ploomes.vocab import CITIES, STATES
+from simulators.core.ptbr import CITIES, STATES
 
 MEDIA_TYPES = ("DOOH", "OOH", "TV", "RADIO")
 BROADCAST_MEDIA = ("TV", "RADIO")  # sold by programme slot: they carry media_schedules

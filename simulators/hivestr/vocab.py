@@ -1,16 +1,9 @@
 """pt-BR raw material of a media owner's account: venues, stations, programmes, campaigns, CRM notes and tasks.
 
-People, companies and places come from the Ploomes simulator's vocabulary (simulators.ploomes.vocab).
+People, companies and places come from simulators.core.ptbr.
 """
 
 from __future__ import annotations
-
-# Area codes by UF, for phone numbers that match the client's city.
-DDD = {
-    "RO": 69, "AC": 68, "AM": 92, "RR": 95, "PA": 91, "AP": 96, "TO": 63, "MA": 98, "PI": 86, "CE": 85, "RN": 84,
-    "PB": 83, "PE": 81, "AL": 82, "SE": 79, "BA": 71, "MG": 31, "ES": 27, "RJ": 21, "SP": 11, "PR": 41, "SC": 48,
-    "RS": 51, "MS": 67, "MT": 65, "GO": 62, "DF": 61,
-}  # fmt: skip
 
 # (venue, environment) of digital screens
 DOOH_VENUES = (

@@ -11,18 +11,18 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
+from simulators.core import ptbr
+from simulators.core.documents import cnpj, cpf
+from simulators.core.ptbr import slug
 from simulators.ploomes import vocab
 from simulators.ploomes.catalog import RawValue, SeededField
 from simulators.ploomes.lookups import BRAZIL_ID, BRL_ID
 from simulators.ploomes.values import (
     TICKS_PER_SECOND,
-    cnpj,
-    cpf,
     format_ticks,
     mix,
     name_code,
     row_random,
-    slug,
 )
 
 if TYPE_CHECKING:
@@ -32,11 +32,6 @@ Record = dict[str, Any]
 DAY = 86_400 * TICKS_PER_SECOND
 _LOCAL_OFFSET = 3 * 3600 * TICKS_PER_SECOND  # -03:00
 _CUSTOM_VALUES = 1  # the purpose salt of a row's custom-field random stream
-_DDD = {
-    "RO": 69, "AC": 68, "AM": 92, "RR": 95, "PA": 91, "AP": 96, "TO": 63, "MA": 98, "PI": 86, "CE": 85, "RN": 84,
-    "PB": 83, "PE": 81, "AL": 82, "SE": 79, "BA": 71, "MG": 31, "ES": 27, "RJ": 21, "SP": 11, "PR": 41, "SC": 48,
-    "RS": 51, "MS": 67, "MT": 65, "GO": 62, "DF": 61,
-}  # fmt: skip
 _PRODUCTS = [
     (family, group, name, unit, price)
     for family, group, products in vocab.PRODUCT_LINES
@@ -157,8 +152,8 @@ class Generator:
 
 def _short_text(rng: random.Random, field_name: str) -> str:
     if "Email" in field_name:
-        user = f"{slug(rng.choice(vocab.FIRST_NAMES))}.{slug(rng.choice(vocab.SURNAMES))}"
-        return f"{user}@{rng.choice(vocab.EMAIL_DOMAINS)}"
+        user = f"{slug(rng.choice(ptbr.FIRST_NAMES))}.{slug(rng.choice(ptbr.SURNAMES))}"
+        return f"{user}@{rng.choice(ptbr.EMAIL_DOMAINS)}"
     if "Regi" in field_name:
         return rng.choice(("Grande São Paulo", "Interior", "Litoral", "Capital", "Região Metropolitana"))
     return f"{rng.choice('ABCDEFGHJKLMNPRSTUVWXZ')}{rng.choice('ABCDEFGHJKLMNPRSTUVWXZ')}-{rng.randint(1000, 99999)}"
@@ -171,16 +166,16 @@ def _mailbox(name: str) -> str:
 
 
 def _person_name(rng: random.Random) -> str:
-    first = rng.choice(vocab.FIRST_NAMES)
-    surnames = rng.sample(vocab.SURNAMES, 2 if rng.random() < 0.6 else 1)
+    first = rng.choice(ptbr.FIRST_NAMES)
+    surnames = rng.sample(ptbr.SURNAMES, 2 if rng.random() < 0.6 else 1)
     return " ".join((first, *surnames))
 
 
 def _company(rng: random.Random) -> tuple[str, str, tuple[str, str, str]]:
-    activity = rng.choice(vocab.COMPANY_ACTIVITIES)
-    word = rng.choice(vocab.COMPANY_WORDS)
+    activity = rng.choice(ptbr.COMPANY_ACTIVITIES)
+    word = rng.choice(ptbr.COMPANY_WORDS)
     name = f"{word} {activity[0]}"
-    return name, f"{name} {rng.choice(vocab.LEGAL_SUFFIXES)}", activity
+    return name, f"{name} {rng.choice(ptbr.LEGAL_SUFFIXES)}", activity
 
 
 def _phone(rng: random.Random, ddd: int, mobile: bool) -> str:
@@ -227,7 +222,7 @@ class Contacts(Generator):
                 CompanyId=company_id,
                 RoleId=self.lookup_id(rng, "Roles") if company_id else None,
                 DepartmentId=self.lookup_id(rng, "Departments") if company_id else None,
-                Email=f"{_mailbox(name)}@{rng.choice(vocab.EMAIL_DOMAINS)}" if rng.random() < 0.85 else None,
+                Email=f"{_mailbox(name)}@{rng.choice(ptbr.EMAIL_DOMAINS)}" if rng.random() < 0.85 else None,
                 Birthday=format_ticks(midnight(created - rng.randint(20, 65) * 365 * DAY))
                 if rng.random() < 0.3
                 else None,
@@ -243,10 +238,10 @@ class Contacts(Generator):
             OwnerId=self.user_id(rng),
             Note=rng.choice(vocab.SENTENCES) if rng.random() < 0.3 else None,
             Facebook=f"https://facebook.com/{slug(name.replace(' ', ''))}" if rng.random() < 0.1 else None,
-            StreetAddress=f"{rng.choice(vocab.STREET_TYPES)} {rng.choice(vocab.STREET_NAMES)}",
+            StreetAddress=f"{rng.choice(ptbr.STREET_TYPES)} {rng.choice(ptbr.STREET_NAMES)}",
             StreetAddressNumber=str(rng.randint(1, 4999)),
-            StreetAddressLine2=rng.choice(vocab.LINE2) if rng.random() < 0.35 else None,
-            Neighborhood=rng.choice(vocab.NEIGHBORHOODS),
+            StreetAddressLine2=rng.choice(ptbr.LINE2) if rng.random() < 0.35 else None,
+            Neighborhood=rng.choice(ptbr.NEIGHBORHOODS),
             # CEP as the seed guide's sample writes it: 8 digits as text (a leading zero in São Paulo's 01xxx-xxx)
             ZipCode=f"{(city['IBGECode'] % 90 + 1) * 1_000_000 + rng.randint(0, 999_999):08d}",
             CityId=city["Id"],
@@ -261,7 +256,7 @@ class Contacts(Generator):
             CreatorId=self.user_id(rng),
             UpdaterId=self.user_id(rng),
         )
-        ddd = _DDD[vocab.STATES[[s[0] for s in vocab.STATES].index(city["StateId"])][1]]
+        ddd = ptbr.DDD[ptbr.STATES[[s[0] for s in ptbr.STATES].index(city["StateId"])][1]]
         record["Phones"] = [
             {"Id": record["Id"] * 10 + k, "PhoneNumber": _phone(rng, ddd, mobile), "TypeId": 2 if mobile else 1,
              "CountryId": BRAZIL_ID}
@@ -285,7 +280,7 @@ class Deals(Generator):
         reasons = [r["Id"] for r in lookups["Deals@LossReasons"] if r["PipelineId"] == pipeline["Id"]]
         contact_products = self.ds.tables["Contacts@Products"]
         record.update(
-            Title=f"{rng.choice(vocab.DEAL_TITLES)} - {rng.choice(vocab.COMPANY_WORDS)}",
+            Title=f"{rng.choice(vocab.DEAL_TITLES)} - {rng.choice(ptbr.COMPANY_WORDS)}",
             ContactId=self.contact_id(row),
             PersonId=self.person_id(rng),
             StatusId=status,
@@ -424,7 +419,7 @@ class InteractionRecords(Generator):
             Content=" ".join(rng.sample(vocab.SENTENCES, rng.randint(1, 3))),
             Latitude=round(city["Latitude"] + rng.uniform(-0.05, 0.05), 6) if is_visit else None,
             Longitude=round(city["Longitude"] + rng.uniform(-0.05, 0.05), 6) if is_visit else None,
-            EmailRecipients=f"{slug(rng.choice(vocab.FIRST_NAMES))}@{rng.choice(vocab.EMAIL_DOMAINS)}"
+            EmailRecipients=f"{slug(rng.choice(ptbr.FIRST_NAMES))}@{rng.choice(ptbr.EMAIL_DOMAINS)}"
             if is_email
             else None,
             EmailSubject=f"Re: {rng.choice(vocab.DEAL_TITLES)}" if is_email else None,
@@ -470,7 +465,7 @@ class Leads(Generator):
             Name=name,
             CompanyName=company,
             Email=f"{_mailbox(name)}@{slug(company.replace(' ', ''))}.com.br",
-            Phone=_phone(rng, rng.choice(list(_DDD.values())), True),
+            Phone=_phone(rng, rng.choice(list(ptbr.DDD.values())), True),
             OriginId=self.lookup_id(rng, "Contacts@Origins"),
             OwnerId=self.user_id(rng),
             ContactId=contact_id or (self.contact_id("lead-contact", row) if converted else None),

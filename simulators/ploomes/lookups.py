@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulators.core import ptbr
 from simulators.ploomes import vocab
 
 Record = dict[str, Any]
@@ -108,9 +109,9 @@ def _geography() -> tuple[list[Record], list[Record], list[Record]]:
         {"Id": 225, "Short": "USA", "Short2": "US", "Name": "Estados Unidos"},
     ]
     countries.sort(key=lambda r: r["Id"])
-    states = [{"Id": code, "Short": short, "Name": name, "CountryId": BRAZIL_ID} for code, short, name in vocab.STATES]
+    states = [{"Id": code, "Short": short, "Name": name, "CountryId": BRAZIL_ID} for code, short, name in ptbr.STATES]
     cities = []
-    for position, (name, ibge, latitude, longitude) in enumerate(sorted(vocab.CITIES, key=lambda c: c[1])):
+    for position, (name, ibge, latitude, longitude) in enumerate(sorted(ptbr.CITIES, key=lambda c: c[1])):
         cities.append(
             {"Id": 10_000 + position * 13, "Name": name, "CountryId": BRAZIL_ID, "StateId": ibge // 100_000,
              "IBGECode": ibge, "Latitude": latitude, "Longitude": longitude}

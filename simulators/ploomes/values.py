@@ -1,4 +1,4 @@
-"""Small deterministic building blocks: seeded per-row randomness, Ploomes date-times, Brazilian documents."""
+"""Small deterministic building blocks: seeded per-row randomness, Ploomes date-times, GUIDs."""
 
 from __future__ import annotations
 
@@ -63,32 +63,3 @@ _EPOCH_NAIVE = datetime(1970, 1, 1)
 
 def guid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper()
-
-
-def _check_digit(digits: list[int], weights: range | list[int]) -> int:
-    remainder = sum(d * w for d, w in zip(digits, weights, strict=False)) % 11
-    return 0 if remainder < 2 else 11 - remainder
-
-
-def cpf(rng: random.Random) -> str:
-    """A CPF with valid check digits, formatted 000.000.000-00."""
-    digits = [rng.randrange(10) for _ in range(9)]
-    digits.append(_check_digit(digits, range(10, 1, -1)))
-    digits.append(_check_digit(digits, range(11, 1, -1)))
-    s = "".join(map(str, digits))
-    return f"{s[:3]}.{s[3:6]}.{s[6:9]}-{s[9:]}"
-
-
-def cnpj(rng: random.Random) -> str:
-    """A CNPJ (head office, /0001) with valid check digits, formatted 00.000.000/0001-00."""
-    digits = [rng.randrange(10) for _ in range(8)] + [0, 0, 0, 1]
-    digits.append(_check_digit(digits, [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]))
-    digits.append(_check_digit(digits, [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2]))
-    s = "".join(map(str, digits))
-    return f"{s[:2]}.{s[2:5]}.{s[5:8]}/{s[8:12]}-{s[12:]}"
-
-
-def slug(text: str) -> str:
-    """ASCII lower-case for e-mail addresses and URLs."""
-    table = str.maketrans("áàâãäéèêëíìîïóòôõöúùûüçñ", "aaaaaeeeeiiiiooooouuuucn")
-    return "".join(ch for ch in text.lower().translate(table) if ch.isalnum() or ch == ".")

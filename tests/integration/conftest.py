@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,65 @@ def run_hivestr(warehouse, hivestr_sim, tmp_path) -> Runner:
 
     warehouse.dataset = warehouse.dataset.replace("ploomes", "hivestr")
     return make_runner(hivestr_pipeline, warehouse, tmp_path / "pipelines", hivestr_settings(hivestr_sim))
+
+
+@pytest.fixture
+def erp_config() -> dict:
+    """Extra ErpConfig settings; a test overrides it with @pytest.mark.parametrize("erp_config", [...])."""
+    return {}
+
+
+def crm_registers(ploomes_sim, every: int = 2) -> tuple[str, ...]:
+    """Every `every`-th CPF/CNPJ of the Ploomes simulator's contacts, as Ploomes formats them: the ERP knows some
+    of the CRM's customers, not all."""
+    registers = [contact["Register"] for contact in ploomes_sim.records("Contacts") if contact["Register"]]
+    return tuple(registers[::every])
+
+
+@pytest.fixture
+def erp_sim(request, erp_config):
+    """A served ERP simulator: small lists, a budget no test reaches, its clock standing still (a test of the
+    budget sets {"requests_per_window": N} and moves time: sim.config.clock.advance(seconds)). When the test also
+    uses ploomes_sim, the ERP's clients include every other Ploomes contact's CPF/CNPJ, plus `extra_clients` the CRM
+    does not have."""
+    from simulators.erp import ErpConfig, ErpSimulator
+
+    uses_crm = "ploomes_sim" in request.fixturenames
+    settings = {
+        "seed": 5,
+        "registers": crm_registers(request.getfixturevalue("ploomes_sim")) if uses_crm else (),
+        "extra_clients": 8,
+        "token": f"erp-{uuid.uuid4().hex}",
+        "requests_per_window": FAST,
+        "clock": StillClock(),
+    }
+    sim = ErpSimulator(ErpConfig(**{**settings, **erp_config}))
+    with sim.serve() as base_url:
+        sim.base_url = base_url  # already ends in /api
+        yield sim
+
+
+def erp_settings(sim, crm_dataset: str) -> dict:
+    return {
+        "token": sim.config.token,
+        "base_url": sim.base_url,
+        "requests_per_minute": FAST,
+        "crm_dataset": crm_dataset,
+    }
+
+
+@pytest.fixture
+def erp_warehouse(warehouse) -> Iterator[Warehouse]:
+    """The ERP's dataset (erp...) in the same warehouse as `warehouse`, whose dataset (ploomes...) is the CRM's."""
+    store = replace(warehouse, dataset=warehouse.dataset.replace("ploomes", "erp"))
+    yield store
+    store.drop_dataset()
+
+
+@pytest.fixture
+def run_erp(erp_warehouse, warehouse, erp_sim, tmp_path) -> Runner:
+    """Run pipelines/erp_pipeline.py's run() against the ERP simulator into `erp_warehouse`, its clients found from
+    the contacts in `warehouse` (load them first with run_ploomes); returns the run's SyncReport."""
+    from pipelines import erp_pipeline
+
+    return make_runner(erp_pipeline, erp_warehouse, tmp_path / "pipelines", erp_settings(erp_sim, warehouse.dataset))

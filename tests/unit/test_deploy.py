@@ -11,7 +11,7 @@ from dlt.reflection import names
 from pipelines.common import PROJECT_ROOT
 
 
-@pytest.mark.parametrize("system", ["ploomes", "hivestr"])
+@pytest.mark.parametrize("system", ["ploomes", "hivestr", "erp"])
 def test_dlt_deploy_finds_the_pipeline_and_its_run_in_the_script(system):
     path = PROJECT_ROOT / "pipelines" / f"{system}_pipeline.py"
     visitor = get_visitors(path.read_text(), str(path))  # raises what `dlt deploy` would print

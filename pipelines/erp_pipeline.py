@@ -1,0 +1,103 @@
+"""Load an ERP built to the integration contract into the warehouse: pipeline `erp`, dataset `erp`.
+
+python pipelines/erp_pipeline.py                      # every table, into warehouse.duckdb
+python pipelines/erp_pipeline.py --destination postgres --tables products,clients
+python pipelines/erp_pipeline.py --check              # does the token work, which endpoints answer?
+
+Load the CRM first (pipelines/ploomes_pipeline.py): the clients looked up are its contacts' CPF/CNPJs
+(sources/erp/selection.py). Exit codes: 0 done; 1 failed (one line says why); 2 bad options.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the project importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    # and read the project's .dlt/ from any folder: `dlt deploy`'s workflow runs `cd pipelines && python <script>`
+    os.environ.setdefault("DLT_PROJECT_DIR", str(Path(__file__).resolve().parents[1]))
+
+import dlt
+
+from pipelines.common import (
+    RunOptions,
+    UsageError,
+    loader_file_format,
+    main_guard,
+    pipeline_settings,
+    print_outcome,
+    run_until_complete,
+)
+from pipelines.run_lock import one_run_at_a_time
+from pipelines.stopping import exit_code
+from sources.erp import ALL_TABLES, check_access, erp
+from sources.report import SyncReport
+
+PIPELINE_NAME = "erp"
+# Source settings that --check also understands (the rest tune a load).
+CHECK_SETTINGS = ("token", "base_url", "token_header", "token_scheme", "paths", "registers", "transport")
+
+
+def run(options: RunOptions) -> int:
+    if options.since is not None:
+        raise UsageError(
+            "--since does not apply to the ERP: its lists are read whole each run, and clients are looked up as "
+            "their CRM contacts change (use --full-refresh to look every one up again)"
+        )
+    if options.sweep_deletions:
+        raise UsageError("--sweep-deletions does not apply to the ERP: its lists are replaced whole each run")
+    if options.tables:
+        unknown = sorted(set(options.tables) - set(ALL_TABLES))
+        if unknown:
+            raise UsageError(
+                f"unknown table(s) in --tables: {', '.join(unknown)}; choose from: {', '.join(ALL_TABLES)}"
+            )
+    if options.check:
+        answers = check_access(**{k: v for k, v in options.extra.items() if k in CHECK_SETTINGS})
+        for table, status in answers.items():
+            print(f"{table:<32} {status}")
+        ok = sum(status.startswith("ok") for status in answers.values())
+        print(f"The token works: {ok} of {len(answers)} endpoints answer with data.")
+        return 0
+    started = time.monotonic()
+    report = run_pipeline(options)
+    print_outcome(report, time.monotonic() - started, options.log_format)
+    return exit_code(report)
+
+
+def run_pipeline(options: RunOptions) -> SyncReport:
+    """Load every table once; the report says what each table did."""
+    # No dbt models read the ERP's tables yet: the build after the load would only fail for want of them.
+    options = replace(options, analytics=False)
+    with one_run_at_a_time(options.pipelines_dir, PIPELINE_NAME):
+        # The name is written out, not a variable: `dlt deploy` reads it from this call (README "Schedule it").
+        pipeline = dlt.pipeline(pipeline_name="erp", **pipeline_settings(options, PIPELINE_NAME))
+        return load(pipeline, options)
+
+
+def load(pipeline: dlt.Pipeline, options: RunOptions) -> SyncReport:
+    """Load into `pipeline` (the demo's has a name of its own) as `options` say; the report says what was done."""
+    report = SyncReport()
+
+    def make_source(report: SyncReport, resuming: list[str] | None):
+        # the CRM's contacts are read through `pipeline` (the dataset sources.erp.crm_dataset beside this one)
+        return erp(tables=options.tables if resuming is None else resuming, report=report, **options.source_settings())
+
+    def run_checkpoint(source, refresh: str | None):
+        return pipeline.run(source, loader_file_format=loader_file_format(options), refresh=refresh)
+
+    run_until_complete(pipeline, make_source, run_checkpoint, report, options)
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return main_guard(run, PIPELINE_NAME, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
