@@ -1,4 +1,4 @@
-"""The seven benchmark scenarios of bench/README.md, each returning its figures, its target and whether it was met.
+"""The eight benchmark scenarios of bench/README.md, each returning its figures, its target and whether it was met.
 
 Every pipeline run is its own process (bench.sync) against a simulator in another process (bench.serve), over
 loopback. Request counts come from the simulator's request log, never from the connector's own report.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -53,6 +53,9 @@ class Size:
     analytics_destinations: tuple[str, ...] = ("duckdb", "postgres")
     analytics_tables: tuple[str, ...] | None = None
     analytics_rebuild: bool = True
+    # Scenario 8: accounts loaded at once (--all-accounts), and the contacts of each
+    fleet_accounts: int = 10
+    fleet_account: int = 20_000
 
 
 SIZES = {
@@ -81,6 +84,8 @@ SIZES = {
         analytics_destinations=("duckdb",),
         analytics_tables=("deals", "deal_stages", "deal_pipelines"),
         analytics_rebuild=False,
+        fleet_accounts=3,
+        fleet_account=300,
     ),
 }
 
@@ -496,6 +501,44 @@ def _timed_builds(
     return figures
 
 
+def fleet(size: Size) -> dict[str, Any]:
+    """8. Ten Ploomes accounts loaded at once (--all-accounts), each its own simulator at the real rate limit (time
+    scaled as scenario 1's), against the slowest of them loaded alone; peak memory of the fleet's process."""
+    rate = round(PLOOMES_RATE * size.ploomes_speedup)
+    flags = ["--scale", str(size.fleet_account), "--rate-limit", str(rate)]
+    flags += ["--latency", str(0.5 / size.ploomes_speedup), "--latency-jitter", str(0.5 / size.ploomes_speedup)]
+    tables = _listed(size.tables)
+    with ExitStack() as stack:
+        sims = {
+            f"account{n:02d}": stack.enter_context(Simulator("ploomes", *flags, "--seed", str(100 + n)))
+            for n in range(size.fleet_accounts)
+        }
+        workdirs = stack.enter_context(Workdirs())
+        accounts = {name: _ploomes_source(sim, rate) for name, sim in sims.items()}
+        together = sync("ploomes_fleet", workdirs.new("fleet"), {"accounts": accounts}, tables=tables)
+        slowest = max(together["accounts"], key=lambda name: together["accounts"][name]["seconds"])
+        sims[slowest].clear_log()
+        alone = sync("ploomes", workdirs.new("alone"), accounts[slowest], tables=tables)
+        bound = sum(ploomes_minimum(sims[slowest].info["rows"], size.tables).values()) / (rate / 60)
+    figures = {
+        "accounts": size.fleet_accounts,
+        "contacts_per_account": size.fleet_account,
+        "rate_per_minute": rate,
+        "speedup": size.ploomes_speedup,
+        "fleet_wall_seconds": together["seconds"],
+        "fleet_peak_rss_mb": together["peak_rss_mb"],
+        "fleet_rows": sum(account["rows"] for account in together["accounts"].values()),
+        "by_account": together["accounts"],
+        "slowest_account": slowest,
+        "slowest_alone_seconds": alone["seconds"],
+        "slowest_alone_bound_seconds": bound,
+        "slowest_alone_peak_rss_mb": alone["peak_rss_mb"],
+        "fleet_over_slowest_alone": together["seconds"] / alone["seconds"],
+    }
+    met = figures["fleet_over_slowest_alone"] <= 1.15 and figures["fleet_peak_rss_mb"] < 1024
+    return _judged(figures, "fleet wall <= 1.15 x slowest account alone, peak < 1 GB", met)
+
+
 def _change_one_percent(sim: Simulator, tables: list[str] | None) -> int:
     """Touch 1% of the rows of every incremental table loaded (every 100th Id); returns how many."""
     endpoints = {e.path.lstrip("/") for e in _selected(tables) if e.incremental}
@@ -528,4 +571,5 @@ SCENARIOS: dict[str, Callable[[Size], dict[str, Any]]] = {
     "memory": memory,
     "hivestr_budget": hivestr_budget,
     "analytics_refresh": analytics_refresh,
+    "fleet": fleet,
 }

@@ -9,11 +9,14 @@ the project parsed in the run's process).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
 import sys
 import time
+from contextlib import redirect_stdout
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,27 @@ def _options(job: dict[str, Any]) -> RunOptions:
         analytics=False,  # the sync is measured alone; the dbt build after it, when asked for, apart (_build)
         extra=job["source"],
     )
+
+
+def _run_fleet(job: dict[str, Any]) -> dict[str, Any]:
+    """`ploomes_pipeline.py --all-accounts --log-format json`, its accounts configured as a user does (env); the
+    figures of each account come from its JSON event."""
+    from pipelines.ploomes_pipeline import run
+
+    for name, settings in job["source"]["accounts"].items():
+        for key, value in settings.items():
+            os.environ[f"SOURCES__PLOOMES__ACCOUNTS__{name.upper()}__{key.upper()}"] = str(value)
+    options = replace(_options(job), dataset_name=None, all_accounts=True, log_format="json", extra={})
+    events = io.StringIO()
+    with redirect_stdout(events):
+        code = run(options)
+    lines = [json.loads(line) for line in events.getvalue().splitlines()]
+    accounts = {
+        event["account"]: {key: event[key] for key in ("status", "seconds", "rows", "requests")}
+        for event in lines
+        if event["event"] == "account"
+    }
+    return {"exit_code": code, "accounts": accounts}
 
 
 def _run_connector(job: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +114,8 @@ def _run_baseline(job: dict[str, Any]) -> dict[str, Any]:
 
 def run(job: dict[str, Any]) -> dict[str, Any]:
     started_at, started = time.time(), time.perf_counter()
-    result = _run_baseline(job) if job["connector"] == "rest_api" else _run_connector(job)
+    runs = {"rest_api": _run_baseline, "ploomes_fleet": _run_fleet}
+    result = runs.get(job["connector"], _run_connector)(job)
     result["seconds"] = time.perf_counter() - started
     result["started_at"] = started_at  # wall clock, to compare with the simulator's log
     # Linux reports ru_maxrss in KiB

@@ -87,6 +87,18 @@ def _analytics(s: dict[str, Any]) -> Lines:
         )
 
 
+def _fleet(s: dict[str, Any]) -> Lines:
+    yield (
+        f"{s['accounts']} accounts x {s['contacts_per_account']:,} contacts at once: wall / slowest alone",
+        f"{s['fleet_wall_seconds']:.1f} s / {s['slowest_alone_seconds']:.1f} s = {s['fleet_over_slowest_alone']:.2f}x "
+        f"({s['fleet_rows']:,} rows; the slowest alone's bound {s['slowest_alone_bound_seconds']:.1f} s)",
+    )
+    yield (
+        "peak memory: fleet / one account alone",
+        (f"{s['fleet_peak_rss_mb']:.0f} MB / {s['slowest_alone_peak_rss_mb']:.0f} MB"),
+    )
+
+
 FORMATTERS: dict[str, Callable[[dict[str, Any]], Lines]] = {
     "first_load": _paced,
     "large_table": _paced,
@@ -95,6 +107,7 @@ FORMATTERS: dict[str, Callable[[dict[str, Any]], Lines]] = {
     "memory": _memory,
     "hivestr_budget": _hivestr,
     "analytics_refresh": _analytics,
+    "fleet": _fleet,
 }
 
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
@@ -28,6 +29,7 @@ from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines import analytics, dashboard, destinations, memory
+from pipelines.accounts import account_setting_names
 from pipelines.comments import write_comments
 from pipelines.progress import emit_json, showing_progress, table_fields
 from pipelines.run_lock import AlreadyRunning
@@ -65,6 +67,11 @@ WAREHOUSE_SETTINGS = {
 }
 
 
+# dbt runs in this process, and is not safe to run twice at once (its flags, adapters and environment are global):
+# accounts loading concurrently (--all-accounts) take turns building their marts.
+_ONE_POST_LOAD_AT_A_TIME = threading.Lock()
+
+
 class UsageError(Exception):
     """Bad input from the command line or configuration; the message says what to change."""
 
@@ -85,7 +92,21 @@ class RunOptions:
     progress: bool = True  # False: only the outcome is printed (the lines of a run while it goes are not)
     log_format: str = "text"  # "json": one JSON object per event (start, table, warning, error, summary)
     analytics: bool | None = None  # build the marts after the load; None: `[analytics] enabled` decides (default on)
+    account: str | None = None  # one of `[sources.<system>.accounts.<name>]` (pipelines/accounts.py); None: the one
+    all_accounts: bool = False  # every configured account, concurrently (pipelines/fleet.py)
+    system: str | None = None  # "ploomes", "hivestr": set with `account`, to name the account's settings
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def named_for_account(self, line: str) -> str:
+        """`line` naming the account's settings where it names the system's (`sources.ploomes.api_key` ->
+        `sources.ploomes.accounts.acme.api_key`, env names too): the sources' messages know only the system's."""
+        if self.account is None or self.system is None:
+            return line
+        return account_setting_names(line, self.system, self.account)
+
+    def pipeline_name(self, system: str) -> str:
+        """The pipeline's name, and its dataset's unless `dataset_name` says otherwise: `ploomes`, `ploomes_acme`."""
+        return system if self.account is None else f"{system}_{self.account}"
 
     def source_settings(self) -> dict[str, Any]:
         """`extra`, with the deletion sweep forced on by --sweep-deletions, or off for --full-refresh (the tables
@@ -114,6 +135,13 @@ def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
     parser.add_argument(
         "--no-analytics", action="store_true", help="do not build the dbt marts after the load (see README)"
     )
+    accounts = parser.add_mutually_exclusive_group()
+    accounts.add_argument(
+        "--account", metavar="NAME", help=f"load the account [sources.{system}.accounts.NAME] (see README)"
+    )
+    accounts.add_argument(
+        "--all-accounts", action="store_true", help="load every configured account, concurrently, each on its own"
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     parser.add_argument(
         "--log-format",
@@ -133,6 +161,9 @@ def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
         debug=args.debug,
         analytics=False if args.no_analytics else None,
         log_format=args.log_format,
+        account=args.account,
+        all_accounts=args.all_accounts,
+        system=system,
     )
     if options.since is not None:
         options.since = normalize_since(options.since)
@@ -185,12 +216,14 @@ def run_until_complete(
     `run_checkpoint(source, refresh)` loads one (`pipeline.run`). Once the loads are committed, the analytics layer
     is built on them.
     """
+    report.name_settings = options.named_for_account
     with showing_progress(pipeline, report, options.log_format) if options.progress else nullcontext():
         analytics.prepare_load(pipeline, options)
         with _warehouse_kept_open(options):
             loads = _load_in_checkpoints(pipeline, make_source, run_checkpoint, report, options)
-    analytics.build_after_load(pipeline, report, options)
-    dashboard.write_after_load(pipeline, report, options)
+    with _ONE_POST_LOAD_AT_A_TIME:
+        analytics.build_after_load(pipeline, report, options)
+        dashboard.write_after_load(pipeline, report, options)
     return loads
 
 
@@ -350,7 +383,7 @@ def _chain(error: BaseException) -> list[BaseException]:
     chain = [error]
     while True:
         nested = getattr(error, "exception", None) if isinstance(error, PipelineStepFailed) else None
-        nested = nested or error.__cause__ or error.__context__
+        nested = nested or error.__cause__ or (None if error.__suppress_context__ else error.__context__)
         if nested is None or any(nested is seen for seen in chain):
             return chain
         chain.append(nested)
@@ -373,7 +406,7 @@ def main_guard(run: Callable[[RunOptions], int], system: str, argv: Sequence[str
     except Exception as error:  # noqa: BLE001 - the one place that turns any failure into a clear line
         if options.debug:
             print(redact(traceback.format_exc()), file=sys.stderr, end="")
-        line = redact(one_line(error, options.destination))
+        line = options.named_for_account(redact(one_line(error, options.destination)))
         if options.log_format == "json":
             emit_json("error", message=line)
         else:

@@ -59,13 +59,16 @@ def _reading(pipeline: dlt.Pipeline) -> Iterator[Query]:
 
 def write_after_load(pipeline: dlt.Pipeline, report: Any, options: Any) -> None:
     """After a load, when `[dashboard] enabled` (default false): the dashboard, the loaded system's dataset beside
-    `[dashboard] <system>_dataset`. It never fails the load: a failure is a warning line."""
+    `[dashboard] <system>_dataset`; an account's (--account) to a page of its own, `dashboard_<account>.html`. It
+    never fails the load: a failure is a warning line."""
     if dlt.config.get("dashboard.enabled", bool) is not True or report.stop.interrupted is not None:
         return
     try:
         datasets = {system: dlt.config.get(f"dashboard.{system}_dataset", str) or system for system in SYSTEMS}
         datasets[pipeline.default_schema_name] = pipeline.dataset_name
         path = PROJECT_ROOT / (dlt.config.get("dashboard.path", str) or DEFAULT_PATH)
+        if options.account is not None:
+            path = path.with_name(f"{path.stem}_{options.account}{path.suffix}")
         written = write(pipeline, datasets, path, dlt.config.get("dashboard.lang", str) or "pt")
         report.post_load_notes.append(f"dashboard: {written}")
     except Exception as error:  # noqa: BLE001 - the load is committed; a page that could not be drawn must not fail it

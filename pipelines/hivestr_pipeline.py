@@ -28,10 +28,12 @@ from pipelines.common import (
     UsageError,
     loader_file_format,
     main_guard,
+    make_pipeline,
     pipeline_settings,
     print_outcome,
     run_until_complete,
 )
+from pipelines.fleet import for_account, run_fleet
 from pipelines.run_lock import one_run_at_a_time
 from pipelines.stopping import exit_code
 from sources.deletions import LoadedRows
@@ -39,6 +41,8 @@ from sources.hivestr import ALL_TABLES, check_access, hivestr
 from sources.report import SyncReport
 
 PIPELINE_NAME = "hivestr"
+# What every account (--account, --all-accounts) must set itself.
+CREDENTIALS = ("api_key", "api_secret")
 # Source settings that --check also understands (the rest tune a load).
 CHECK_SETTINGS = ("api_key", "api_secret", "base_url", "requests_per_hour", "transport")
 
@@ -55,6 +59,9 @@ def run(options: RunOptions) -> int:
             raise UsageError(
                 f"unknown table(s) in --tables: {', '.join(unknown)}; choose from: {', '.join(ALL_TABLES)}"
             )
+    if options.all_accounts:
+        return run_fleet(options, PIPELINE_NAME, hivestr, CREDENTIALS, run_pipeline)
+    options = for_account(options, PIPELINE_NAME, hivestr, CREDENTIALS)
     if options.check:
         readable = check_access(**{k: v for k, v in options.extra.items() if k in CHECK_SETTINGS})
         for table, status in readable.items():
@@ -68,17 +75,21 @@ def run(options: RunOptions) -> int:
     return exit_code(report)
 
 
-def run_pipeline(options: RunOptions) -> SyncReport:
+def run_pipeline(options: RunOptions, report: SyncReport | None = None) -> SyncReport:
     """Load until every table is complete (in checkpoints) or the request budget runs out; see the report."""
-    with one_run_at_a_time(options.pipelines_dir, PIPELINE_NAME):
-        # The name is written out, not a variable: `dlt deploy` reads it from this call (README "Schedule it").
-        pipeline = dlt.pipeline(pipeline_name="hivestr", **pipeline_settings(options, PIPELINE_NAME))
-        return load(pipeline, options)
+    pipeline_name = options.pipeline_name(PIPELINE_NAME)
+    with one_run_at_a_time(options.pipelines_dir, pipeline_name):
+        if options.account is None:
+            # The name is written out, not a variable: `dlt deploy` reads it from this call (README "Schedule it").
+            pipeline = dlt.pipeline(pipeline_name="hivestr", **pipeline_settings(options, PIPELINE_NAME))
+        else:  # pipeline and dataset hivestr_<account>
+            pipeline = make_pipeline(pipeline_name, options)
+        return load(pipeline, options, report)
 
 
-def load(pipeline: dlt.Pipeline, options: RunOptions) -> SyncReport:
+def load(pipeline: dlt.Pipeline, options: RunOptions, report: SyncReport | None = None) -> SyncReport:
     """Load into `pipeline` (the demo's has a name of its own) as `options` say; the report says what was done."""
-    report = SyncReport()
+    report = report if report is not None else SyncReport()
 
     def make_source(report: SyncReport, resuming: list[str] | None):
         return hivestr(

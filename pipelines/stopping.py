@@ -29,8 +29,9 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
-def stop_on_signals(report: SyncReport) -> Iterator[None]:
-    """While the block runs, SIGINT and SIGTERM stop the run gracefully (`report.stop`); a second one exits now.
+def stop_on_signals(*reports: SyncReport) -> Iterator[None]:
+    """While the block runs, SIGINT and SIGTERM stop the runs gracefully (each report's `stop`: several when the
+    accounts of a fleet load at once); a second one exits now.
 
     Only the main thread can install signal handlers; elsewhere (a scheduler's worker thread) the block runs as is.
     """
@@ -50,7 +51,8 @@ def stop_on_signals(report: SyncReport) -> Iterator[None]:
             2,
             f"{name}: stopping: no new requests; loading what was read (send {name} again to quit at once)\n".encode(),
         )
-        report.stop.stop(Interrupted(signum))
+        for report in reports:
+            report.stop.stop(Interrupted(signum))
 
     previous = {signum: signal.signal(signum, receive) for signum in SIGNALS}
     try:

@@ -62,6 +62,8 @@ class SyncReport:
     post_load_failures: list[str] = field(default_factory=list)
     # called with (table, its report) when a table's read ends, with its child tables', e.g. to log a line
     table_listeners: list[Callable[[str, TableReport], None]] = field(default_factory=list)
+    # how a line names a setting: as is, or as an account's (pipelines/accounts.py)
+    name_settings: Callable[[str], str] = field(default=lambda line: line, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def _table(self, table: str) -> TableReport:
@@ -104,15 +106,17 @@ class SyncReport:
         """The table could not be loaded (whole or in part); the first failure's line is the one kept."""
         with self._lock:
             report = self._table(table)
-            report.failed = report.failed or line
+            report.failed = report.failed or self.name_settings(line)
 
     def warn(self, table: str, line: str) -> None:
+        line = self.name_settings(line)
         with self._lock:
             warnings = self._table(table).warnings
             if line not in warnings:
                 warnings.append(line)
 
     def warn_run(self, line: str) -> None:
+        line = self.name_settings(line)
         with self._lock:
             if line not in self.run_warnings:
                 self.run_warnings.append(line)
