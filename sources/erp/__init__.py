@@ -142,7 +142,7 @@ def _list_resource(entity: Entity, run: Run) -> DltResource:
 
 def _clients_resource(run: Run) -> DltResource:
     # Each of the three tables gets its hints as a table variant (reader.py), like Hivestr's parents and children.
-    @dlt.resource(name=CLIENTS.table, write_disposition="merge", primary_key=CLIENTS.key)
+    @dlt.resource(name=CLIENTS.table, write_disposition="merge", primary_key=CLIENTS.key, parallelized=True)
     def read_clients() -> Iterator[Any]:
         state = dlt.current.resource_state()
         try:

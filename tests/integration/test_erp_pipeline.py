@@ -7,7 +7,8 @@ figure a test expects comes from the simulators (their truth and request logs), 
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -325,3 +326,23 @@ def test_a_wrong_clients_path_forgets_no_cpf_for_weeks(run_erp, erp_sim, erp_war
     assert any("sources.erp.paths.clients" in line for line in report.warnings)
     report = run_erp(source={"registers": registers})
     assert erp_warehouse.count("clients") == 3
+
+
+# 12 requests a window: the lists and a few lookups. The simulator's clock moves only when the test says.
+@SOURCE_ONLY
+@pytest.mark.parametrize("erp_config", [{"requests_per_window": 12, "rate_window_seconds": 1}])
+def test_a_spent_request_budget_stops_cleanly_and_the_next_run_continues(run_erp, erp_sim, erp_warehouse):
+    registers = list(erp_sim.clients_by_register())[:8]
+    settings = {"registers": registers, "max_retry_wait_seconds": 0}
+    report = run_erp(source=settings)
+    assert report.resume_at is not None and not report.failed
+    loaded = erp_warehouse.count("clients")
+    assert loaded < len(registers)
+    runs = 0
+    while report.resume_at is not None and runs < 10:
+        erp_sim.config.clock.advance(1)  # the simulator's window
+        time.sleep(max(0.0, (report.resume_at - datetime.now(timezone.utc)).total_seconds()))  # the connector's
+        report = run_erp(source=settings)
+        runs += 1
+    assert report.resume_at is None
+    assert_erp_matches(erp_warehouse, erp_sim, {valid_register(r) for r in registers})
