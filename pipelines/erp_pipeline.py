@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project importable
@@ -72,7 +73,7 @@ def run(options: RunOptions) -> int:
 def run_pipeline(options: RunOptions) -> SyncReport:
     """Load every table once; the report says what each table did."""
     # No dbt models read the ERP's tables yet: the build after the load would only fail for want of them.
-    options.analytics = False
+    options = replace(options, analytics=False)
     with one_run_at_a_time(options.pipelines_dir, PIPELINE_NAME):
         # The name is written out, not a variable: `dlt deploy` reads it from this call (README "Schedule it").
         pipeline = dlt.pipeline(pipeline_name="erp", **pipeline_settings(options, PIPELINE_NAME))

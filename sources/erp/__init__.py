@@ -198,7 +198,7 @@ def _probe_list(client: ApiClient, path: str) -> str:
         return f"cannot read (HTTP {error.status_code}): {path}"
     except ValueError as error:
         return f"answers, but not with a list ({error}): {path}"
-    return f"ok ({len(rows):,} rows)"
+    return f"ok ({len(rows):,} {'row' if len(rows) == 1 else 'rows'})"
 
 
 def _probe_client(client: ApiClient, path: str, register: str) -> tuple[str, str | None]:

@@ -54,6 +54,15 @@ class Run:
         finally:
             self.report.add_requests(table, 1)
 
+    def records(self, table: str, items: list[Any], where: str) -> list[tuple[int, Row]]:
+        """(position, item) of the items that are objects; the others are reported and left out."""
+        for position, item in enumerate(items):
+            if not isinstance(item, dict):
+                self.report.warn(
+                    table, f"{table}: item #{position + 1} of {where} is not an object ({str(item)[:40]!r}); not loaded"
+                )
+        return [(position, item) for position, item in enumerate(items) if isinstance(item, dict)]
+
     def report_misfits(self, table: str, record_id: Any, misfits: list[Misfit]) -> None:
         for misfit in misfits:
             seen = self.misfits[table] = self.misfits.get(table, 0) + 1
@@ -87,8 +96,9 @@ def list_rows(entity: Entity, run: Run) -> Iterator[Any]:
     """The rows of one list, or a table failure on the report (the table then keeps last run's rows)."""
     table = entity.table
     try:
-        records = list_items(run.get_json(table, run.paths[entity.path]))
-        rows = [row for position, record in enumerate(records) if (row := _list_row(entity, record, position, run))]
+        items = list_items(run.get_json(table, run.paths[entity.path]))
+        records = run.records(table, items, "the list")
+        rows = [row for position, record in records if (row := _list_row(entity, record, position, run))]
     except Exception as error:  # noqa: BLE001 - a table's failure stays in the table (sources/isolation.py)
         settle_table_error(table, error, run.report, SYSTEM)
         return
@@ -249,7 +259,9 @@ class ClientsReader:
                 settle_table_error(table, error, run.report, SYSTEM)
             return False
         rows, services = [], []
-        for position, installation in enumerate(installations):
+        for position, installation in run.records(
+            INSTALLATIONS.table, installations, f"client {id_cliente}'s invoices"
+        ):
             row, misfits = typed_row(
                 {k: v for k, v in installation.items() if k != SERVICES_FIELD}, INSTALLATIONS.column_kinds
             )
@@ -278,7 +290,7 @@ class ClientsReader:
             run.report.warn(table, f"{table}: installation {id_instalacao}, column servicos: {error}; not loaded")
             return []
         rows = []
-        for position, service in enumerate(services):
+        for position, service in run.records(table, services, f"installation {id_instalacao}'s servicos"):
             row, misfits = typed_row(service, INSTALLATION_SERVICES.column_kinds)
             if row.get("id_servico") is not None:
                 row["id_servico"] = as_text(row["id_servico"])

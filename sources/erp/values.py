@@ -45,19 +45,19 @@ class Misfit:
 
     def describe(self, table: str, record_id: Any) -> str:
         return (
-            f"{table}: record {record_id}, column {self.column}: {self.value!r} is not a {self.kind}; loaded as "
-            f"sent, in {self.column}__v_text"
+            f"{table}: record {record_id}, column {self.column}: {self.value!r} is not {_KIND_NOUNS[self.kind]}; "
+            f"loaded as sent, in {self.column}__v_text"
         )
 
 
-def list_items(body: Any) -> list[Row]:
-    """The records of a list response: a top-level array, an object wrapping one array (`{"dados": [...]}`, whatever
+def list_items(body: Any) -> list[Any]:
+    """The items of a list response: a top-level array, an object wrapping one array (`{"dados": [...]}`, whatever
     the key, a count or status beside it allowed), an object wrapping one record, or a bare object standing for a
-    list of one. `null` and `{}` are an empty list."""
+    list of one. `null` and `{}` are an empty list. An item that is not an object is the caller's to report."""
     if body is None:
         return []
     if isinstance(body, list):
-        return [_as_record(item) for item in body]
+        return list(body)
     if not isinstance(body, dict):
         raise ShapeError(f"expected a JSON array or object, got {type(body).__name__}")
     if not body:
@@ -67,16 +67,10 @@ def list_items(body: Any) -> list[Row]:
     # A record carries its own id (`id_...`) beside any list of children (an installation's `servicos`)
     has_id = any(key.lower().startswith("id_") for key in body)
     if len(lists) == 1 and not objects and not has_id and all(isinstance(item, dict) for item in lists[0]):
-        return [_as_record(item) for item in lists[0]]
+        return list(lists[0])
     if len(body) == 1 and objects:
         return list_items(objects[0])
     return [body]
-
-
-def _as_record(item: Any) -> Row:
-    if not isinstance(item, dict):
-        raise ShapeError(f"expected each list item to be an object, got {type(item).__name__}: {str(item)[:40]!r}")
-    return item
 
 
 def record_or_none(body: Any) -> Row | None:
@@ -86,6 +80,8 @@ def record_or_none(body: Any) -> Row | None:
     if not items:
         return None
     record = items[0]
+    if not isinstance(record, dict):
+        raise ShapeError(f"expected a client object, got {type(record).__name__}: {str(record)[:40]!r}")
     if all(is_blank(value) for value in record.values()):
         return None
     return record
@@ -222,6 +218,14 @@ def first_present(record: Mapping[str, Any], fields: Iterable[str]) -> tuple[str
 
 
 _BRASILIA = timezone(timedelta(hours=-3))
+_KIND_NOUNS = {
+    TEXT: "text",
+    MONEY: "an amount",
+    DECIMAL: "a number",
+    DATE: "a date",
+    TIMESTAMP: "a date-time",
+    BOOLEAN: "a yes/no (S/N, true/false)",
+}
 _PARSERS = {
     MONEY: parse_money,
     DECIMAL: parse_decimal,

@@ -290,6 +290,7 @@ def _script_env(monkeypatch, tmp_path, erp_sim, **settings: str) -> list[str]:
     ("settings", "argv", "code", "named"),
     [
         ({"TOKEN": None}, [], 1, "sources.erp.token"),
+        ({"BASE_URL": None}, [], 1, "sources.erp.base_url"),
         ({"TOKEN": "wrong-token"}, [], 1, "sources.erp.token"),
         ({"PATHS__CLIENTS": "/clientes"}, [], 1, "sources.erp.paths.clients"),
         ({"REGISTERS": '["123.456.789-00"]'}, [], 1, "sources.erp.registers"),

@@ -56,10 +56,16 @@ def test_a_single_installation_with_its_services_list_is_one_record_not_a_wrappe
     assert list_items(installation) == [installation]
 
 
-@pytest.mark.parametrize("body", ["text", 12, ["a", "b"]])
+@pytest.mark.parametrize("body", ["text", 12])
 def test_a_response_holding_no_records_is_a_shape_error(body):
     with pytest.raises(ShapeError):
         list_items(body)
+
+
+def test_items_that_are_not_objects_are_left_to_the_caller_to_report():
+    assert list_items([PRODUCT, "stray"]) == [PRODUCT, "stray"]
+    with pytest.raises(ShapeError):
+        record_or_none(["not a client"])
 
 
 @pytest.mark.parametrize("body", [None, {}, [], {"id_cliente": "", "nome": "", "cnpj_cpf": ""}, {"dados": []}])
