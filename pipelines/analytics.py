@@ -360,7 +360,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pipeline", default="ploomes", help="the pipeline whose dataset to build (build only)")
     parser.add_argument("--destination", choices=("duckdb", "postgres"), default="duckdb")
     parser.add_argument("--duckdb-path", type=Path, default=DEFAULT_DUCKDB)
-    parser.add_argument("--ploomes-dataset", default="ploomes", help="docs: the Ploomes dataset to describe")
+    parser.add_argument(
+        "--ploomes-dataset",
+        help="docs: the Ploomes dataset to describe (default ploomes); build --pipeline erp: the CRM dataset its "
+        "clients were looked up from (default: sources.erp.crm_dataset)",
+    )
     parser.add_argument("--hivestr-dataset", default="hivestr", help="docs: the Hivestr dataset to describe")
     parser.add_argument("--erp-dataset", default="erp", help="docs: the ERP dataset to describe")
     parser.add_argument("--target-dir", type=Path, default=PROJECT_DIR / "target", help="docs: where to write it")
@@ -372,12 +376,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a pipeline only to reach the warehouse: kept beside the docs, not among the pipelines that load
         options.pipelines_dir = str(args.target_dir / "pipelines")
         pipeline = make_pipeline("analytics_docs", options)
-        datasets = {"ploomes": args.ploomes_dataset, "hivestr": args.hivestr_dataset, "erp": args.erp_dataset}
+        datasets = {
+            "ploomes": args.ploomes_dataset or "ploomes",
+            "hivestr": args.hivestr_dataset,
+            "erp": args.erp_dataset,
+        }
         page = generate_docs(pipeline, datasets, args.target_dir)
         print(f"analytics docs: {page}")
         return 0
     pipeline = make_pipeline(args.pipeline, options)
-    outcome = build(pipeline, full_refresh=args.full_refresh, debug=args.debug)
+    settings = {"crm_dataset": args.ploomes_dataset} if args.ploomes_dataset else {}
+    outcome = build(pipeline, full_refresh=args.full_refresh, debug=args.debug, settings=settings)
     print("\n".join([outcome.summary, *outcome.notes]))
     for line in outcome.failures:
         print(f"error: {line}", file=sys.stderr)
