@@ -1,6 +1,7 @@
 """The ERP's analytics (analytics/models/erp/): after a Ploomes load and the ERP load that follows it, built by the
-ERP run itself, on DuckDB and Postgres, the marts equal figures computed here from both simulators' own records: which
-contacts hold a CPF/CNPJ, which of those the ERP has as clients, and what the ERP bills them a month.
+run loop after the ERP's load, on DuckDB and Postgres, the marts equal figures computed here from both simulators'
+own records: which contacts hold a CPF/CNPJ, which of those the ERP has as clients, and what the ERP bills them a
+month.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ ACTIVE = "ativo"  # the service status that is billed (analytics/dbt_project.yml
 
 
 def run_erp_with_analytics(erp_warehouse, pipelines_dir, settings: dict) -> SyncReport:
-    """The ERP's load as `make demo` and a scheduled run make it, followed by its dbt build."""
+    """The ERP's load through pipelines/common.py's run loop, as `make demo` runs it, and the dbt build after it."""
     options = run_options(erp_warehouse, pipelines_dir, extra=settings, analytics=True)
     return erp_pipeline.load(make_pipeline("erp", options), options)
 
