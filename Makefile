@@ -5,9 +5,10 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8011
 SCALE  ?= 5000
 SIZE   ?= full
-# the datasets `make analytics-docs` describes (the demo's: ploomes_demo, hivestr_demo)
+# the datasets `make analytics-docs` describes (the demo's: ploomes_demo, hivestr_demo, erp_demo)
 PLOOMES_DATASET ?= ploomes
 HIVESTR_DATASET ?= hivestr
+ERP_DATASET ?= erp
 
 .PHONY: setup demo test lint simulate bench docs analytics-docs dashboard
 
@@ -35,14 +36,16 @@ simulate: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench --size $(SIZE)
 
-# docs/tables.md, the data dictionary, from a load of both simulators (a test fails when it is stale)
+# docs/tables.md, the data dictionary, from a load of the simulators (a test fails when it is stale)
 docs: $(STAMP)
 	$(PY) -m pipelines.docs
 
 # The dbt documentation site of the analytics layer, one self-contained page: analytics/target/static_index.html
 analytics-docs: $(STAMP)
-	$(PY) pipelines/analytics.py docs --ploomes-dataset $(PLOOMES_DATASET) --hivestr-dataset $(HIVESTR_DATASET)
+	$(PY) pipelines/analytics.py docs --ploomes-dataset $(PLOOMES_DATASET) --hivestr-dataset $(HIVESTR_DATASET) \
+		--erp-dataset $(ERP_DATASET)
 
 # dashboard.html: one self-contained page of both CRMs' marts (the demo's: PLOOMES_DATASET=ploomes_demo ...)
 dashboard: $(STAMP)
-	$(PY) pipelines/dashboard.py --ploomes-dataset $(PLOOMES_DATASET) --hivestr-dataset $(HIVESTR_DATASET)
+	$(PY) pipelines/dashboard.py --ploomes-dataset $(PLOOMES_DATASET) --hivestr-dataset $(HIVESTR_DATASET) \
+		--erp-dataset $(ERP_DATASET)

@@ -46,7 +46,7 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 import dlt
 
 PROJECT_DIR = Path(__file__).resolve().parents[1] / "analytics"
-SYSTEMS = ("ploomes", "hivestr")
+SYSTEMS = ("ploomes", "hivestr", "erp")
 PROFILE_NAME = "crm_analytics"  # analytics/dbt_project.yml's `profile`
 PASSWORD_VARIABLE = "CRM_ELT_DBT_POSTGRES_PASSWORD"
 # Never let dbt reach for the internet: no usage tracking, no version check.
@@ -99,7 +99,7 @@ def build_after_load(pipeline: dlt.Pipeline, report: Any, options: Any) -> None:
     if not enabled(options.analytics) or not loaded_rows or report.stop.interrupted is not None:
         return
     try:
-        outcome = build(pipeline, full_refresh=options.full_refresh, debug=options.debug)
+        outcome = build(pipeline, full_refresh=options.full_refresh, debug=options.debug, settings=options.extra)
     except Exception as error:  # noqa: BLE001 - the load is committed; dbt failing must not hide that
         report.post_load_failures.append(f"analytics: dbt could not run ({type(error).__name__}: {error})")
         return
@@ -107,18 +107,21 @@ def build_after_load(pipeline: dlt.Pipeline, report: Any, options: Any) -> None:
     report.post_load_failures.extend(outcome.failures)
 
 
-def build(pipeline: dlt.Pipeline, *, full_refresh: bool = False, debug: bool = False) -> BuildOutcome:
-    """`dbt build` of the models of the system `pipeline` loads (its dlt schema: ploomes or hivestr)."""
+def build(
+    pipeline: dlt.Pipeline, *, full_refresh: bool = False, debug: bool = False, settings: dict[str, Any] | None = None
+) -> BuildOutcome:
+    """`dbt build` of the models of the system `pipeline` loads (its dlt schema: ploomes, hivestr or erp);
+    `settings` are the source's, as the run was given them (the ERP's name the CRM dataset its models join)."""
     system = pipeline.default_schema_name
     if system not in SYSTEMS:
         raise ValueError(f"no analytics models for the dlt schema {system!r}")
-    dbt_vars = {f"{system}_dataset": pipeline.dataset_name}
+    dbt_vars = {f"{system}_dataset": pipeline.dataset_name, **_datasets_read_beside(system, settings or {})}
     started = time.monotonic()
-    loaded = _loaded_tables(pipeline)
     parsed = _invoke(pipeline, ["parse"], dbt_vars, debug)
     if not parsed.success:
         raise RuntimeError(f"dbt could not read analytics/: {_first_line(str(parsed.exception or 'see its log'))}")
     manifest = parsed.result
+    loaded = _loaded_tables(pipeline, _schemas_read(manifest, system))
     waiting = _waiting_for_tables(manifest, system, loaded)
     arguments = ["build", "--select", f"tag:{system}"]
     arguments += ["--exclude", *(f"{model}+" for model in sorted(waiting))] if waiting else []
@@ -130,38 +133,70 @@ def build(pipeline: dlt.Pipeline, *, full_refresh: bool = False, debug: bool = F
         missing = sorted({table for tables in waiting.values() for table in tables})
         outcome.notes.append(
             f"analytics: {_some(sorted(waiting))} and what depends on them left out: they read tables the dataset "
-            f"does not hold yet ({_some(missing)}; a --tables run, tables the key cannot read, or a history that "
-            "the history_tables setting does not keep)"
+            f"does not hold yet ({_some(missing)}; a --tables run, tables the key cannot read, a history that "
+            "the history_tables setting does not keep, or the CRM an ERP is joined to not loaded in this warehouse)"
         )
     return outcome
 
 
-def _loaded_tables(pipeline: dlt.Pipeline) -> set[str]:
-    """The tables the pipeline's dataset holds now (its connection is closed again before dbt opens the file).
+def _datasets_read_beside(system: str, settings: dict[str, Any]) -> dict[str, str]:
+    """The dbt vars naming the other systems' datasets that `system`'s models read: the ERP's join its clients to
+    the contacts of the CRM dataset its source looks clients up from (sources.erp.crm_dataset)."""
+    if system != "erp":
+        return {}
+    from sources.erp.settings import CRM_DATASET
 
-    On Postgres their planner statistics are refreshed first: right after a load autovacuum has not sampled the new
-    rows yet, and the marts' joins were planned as nested loops over a few estimated rows (a build over 114,000
-    Ploomes rows took 76 s, 6 s after ANALYZE, which itself took under a second)."""
+    crm = settings.get("crm_dataset") or dlt.config.get("sources.erp.crm_dataset", str) or CRM_DATASET
+    return {"ploomes_dataset": crm}
+
+
+def _schemas_read(manifest: Any, system: str) -> set[str]:
+    """The schemas (datasets) whose tables the system's models read: its own, and another system's it joins."""
+    return {manifest.sources[u].schema for node in _models(manifest, system) for u in _sources_of(node)}
+
+
+def _models(manifest: Any, system: str) -> list[Any]:
+    return [n for n in manifest.nodes.values() if str(n.resource_type) == "model" and system in n.tags]
+
+
+def _sources_of(node: Any) -> list[str]:
+    return [unique_id for unique_id in node.depends_on.nodes if unique_id.startswith("source.")]
+
+
+def _loaded_tables(pipeline: dlt.Pipeline, schemas: set[str]) -> set[tuple[str, str]]:
+    """The (schema, table) pairs that `schemas` hold now (the connection is closed again before dbt opens the file).
+
+    On Postgres the planner statistics of the pipeline's own tables are refreshed first: right after a load
+    autovacuum has not sampled the new rows yet, and the marts' joins were planned as nested loops over a few
+    estimated rows (a build over 114,000 Ploomes rows took 76 s, 6 s after ANALYZE, which itself took under a
+    second)."""
+    schemas = schemas | {pipeline.dataset_name}
+    marks = ", ".join(["%s"] * len(schemas))
     with pipeline.sql_client() as client:
         rows = client.execute_sql(
-            "select table_name from information_schema.tables where table_schema = %s and table_type = 'BASE TABLE'",
-            pipeline.dataset_name,
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in ({marks}) and table_type = 'BASE TABLE'",
+            *sorted(schemas),
         )
-        tables = {row[0] for row in rows}
-        if tables and pipeline.destination.destination_name == "postgres":
-            client.execute_sql("analyze " + ", ".join(client.make_qualified_table_name(t) for t in sorted(tables)))
+        tables = {(row[0], row[1]) for row in rows}
+        own = sorted(table for schema, table in tables if schema == pipeline.dataset_name)
+        if own and pipeline.destination.destination_name == "postgres":
+            client.execute_sql("analyze " + ", ".join(client.make_qualified_table_name(t) for t in own))
     return tables
 
 
-def _waiting_for_tables(manifest: Any, system: str, loaded: set[str]) -> dict[str, list[str]]:
-    """The system's models that read a table the dataset does not hold (yet), with those tables: a run of
-    `--tables contacts` into a new dataset, or an account whose key cannot read every table, builds the rest."""
+def _waiting_for_tables(manifest: Any, system: str, loaded: set[tuple[str, str]]) -> dict[str, list[str]]:
+    """The system's models that read a table the warehouse does not hold (yet), with those tables: a run of
+    `--tables contacts` into a new dataset, an account whose key cannot read every table, or an ERP loaded without
+    its CRM's contacts, builds the rest. A table of another system's dataset is named with its schema."""
     waiting = {}
-    for node in manifest.nodes.values():
-        if str(node.resource_type) != "model" or system not in node.tags:
-            continue
-        sources = [manifest.sources[u] for u in node.depends_on.nodes if u.startswith("source.")]
-        missing = sorted(source.name for source in sources if source.name not in loaded)
+    for node in _models(manifest, system):
+        sources = [manifest.sources[unique_id] for unique_id in _sources_of(node)]
+        missing = sorted(
+            source.name if source.source_name == system else f"{source.schema}.{source.name}"
+            for source in sources
+            if (source.schema, source.name) not in loaded
+        )
         if missing:
             waiting[node.name] = missing
     return waiting
@@ -325,8 +360,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pipeline", default="ploomes", help="the pipeline whose dataset to build (build only)")
     parser.add_argument("--destination", choices=("duckdb", "postgres"), default="duckdb")
     parser.add_argument("--duckdb-path", type=Path, default=DEFAULT_DUCKDB)
-    parser.add_argument("--ploomes-dataset", default="ploomes", help="docs: the Ploomes dataset to describe")
+    parser.add_argument(
+        "--ploomes-dataset",
+        help="docs: the Ploomes dataset to describe (default ploomes); build --pipeline erp: the CRM dataset its "
+        "clients were looked up from (default: sources.erp.crm_dataset)",
+    )
     parser.add_argument("--hivestr-dataset", default="hivestr", help="docs: the Hivestr dataset to describe")
+    parser.add_argument("--erp-dataset", default="erp", help="docs: the ERP dataset to describe")
     parser.add_argument("--target-dir", type=Path, default=PROJECT_DIR / "target", help="docs: where to write it")
     parser.add_argument("--full-refresh", action="store_true", help="build: rebuild incremental models whole")
     parser.add_argument("--debug", action="store_true", help="show dbt's output")
@@ -336,12 +376,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a pipeline only to reach the warehouse: kept beside the docs, not among the pipelines that load
         options.pipelines_dir = str(args.target_dir / "pipelines")
         pipeline = make_pipeline("analytics_docs", options)
-        datasets = {"ploomes": args.ploomes_dataset, "hivestr": args.hivestr_dataset}
+        datasets = {
+            "ploomes": args.ploomes_dataset or "ploomes",
+            "hivestr": args.hivestr_dataset,
+            "erp": args.erp_dataset,
+        }
         page = generate_docs(pipeline, datasets, args.target_dir)
         print(f"analytics docs: {page}")
         return 0
     pipeline = make_pipeline(args.pipeline, options)
-    outcome = build(pipeline, full_refresh=args.full_refresh, debug=args.debug)
+    settings = {"crm_dataset": args.ploomes_dataset} if args.ploomes_dataset else {}
+    outcome = build(pipeline, full_refresh=args.full_refresh, debug=args.debug, settings=settings)
     print("\n".join([outcome.summary, *outcome.notes]))
     for line in outcome.failures:
         print(f"error: {line}", file=sys.stderr)

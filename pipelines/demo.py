@@ -1,8 +1,9 @@
 """`make demo`: Ploomes and Hivestr accounts simulated on loopback, loaded into warehouse.duckdb, changed, and
-loaded again to show the incremental load.
+loaded again to show the incremental load; then an ERP that bills some of the Ploomes contacts, loaded after them,
+and the CRM-to-ERP match.
 
-The demo writes to its own pipelines and datasets (`ploomes_demo`, `hivestr_demo`), so it never mixes simulated rows
-or cursors with a real account's `ploomes` or `hivestr` datasets in the same warehouse file.
+The demo writes to its own pipelines and datasets (`ploomes_demo`, `hivestr_demo`, `erp_demo`), so it never mixes
+simulated rows or cursors with a real account's `ploomes`, `hivestr` or `erp` datasets in the same warehouse file.
 """
 
 from __future__ import annotations
@@ -16,16 +17,21 @@ if __package__ in (None, ""):
 
 import duckdb
 
-from pipelines import dashboard, hivestr_pipeline, ploomes_pipeline
+from pipelines import dashboard, erp_pipeline, hivestr_pipeline, ploomes_pipeline
 from pipelines.common import DEFAULT_DUCKDB, RunOptions, make_pipeline, print_outcome
+from simulators.erp import ErpConfig, ErpSimulator
 from simulators.hivestr import HivestrConfig, HivestrSimulator
 from simulators.ploomes import PloomesConfig, PloomesSimulator
 
 DEMO_KEY = "demo-user-key"
 DATASET = "ploomes_demo"
 HIVESTR_DATASET = "hivestr_demo"
+ERP_DATASET = "erp_demo"
 # The real API allows 120 requests/minute; the demo runs at 5x with light latency so it takes seconds, not minutes.
 DEMO_RATE = 600
+# The ERP is asked for each contact's CPF/CNPJ: a thousand lookups at this rate take seconds.
+ERP_DEMO_RATE = 20_000
+ERP_CLIENTS_NOT_IN_THE_CRM = 5
 
 
 def ploomes_figures(dataset: str) -> dict[str, str]:
@@ -62,6 +68,24 @@ def hivestr_figures(dataset: str) -> dict[str, str]:
     }
 
 
+def erp_figures(dataset: str) -> dict[str, str]:
+    """As ploomes_figures, for the CRM-to-ERP match (erp__crm_clients): Ploomes contacts matched to ERP clients
+    by CPF/CNPJ, and what the ERP bills them a month."""
+    marts = f"{dataset}_analytics"
+    return {
+        "CRM contacts matched to ERP clients by CPF/CNPJ, and what the ERP bills them a month (R$)": f"""
+            select count(*) as contacts_with_cpf_cnpj,
+                sum(case when is_matched then 1 else 0 end) as matched_erp_clients,
+                cast(coalesce(sum(monthly_amount), 0) as decimal(18, 2)) as monthly_amount
+            from {marts}.erp__crm_clients""",
+        "The matched customers billed most a month": f"""
+            select contact_name as contact, client_id as erp_client, active_services as services,
+                cast(monthly_amount as decimal(18, 2)) as monthly_amount
+            from {marts}.erp__crm_clients where is_matched
+            order by monthly_amount desc, contact_id limit 3""",
+    }
+
+
 def _run(label: str, pipeline_name: str, options: RunOptions, script=ploomes_pipeline) -> None:
     """`script`'s load, into a pipeline of the demo's own: its state and cursors stay apart from a real account's."""
     started = time.monotonic()
@@ -80,7 +104,8 @@ def _show(title: str, sql: str, path: Path) -> None:
         print(" | ".join("" if v is None else str(v) for v in row))
 
 
-def ploomes_demo() -> None:
+def ploomes_demo() -> list[str]:
+    """Loads the Ploomes account twice; returns its contacts' CPF/CNPJs (as Ploomes writes them)."""
     sim = PloomesSimulator(
         PloomesConfig(scale=2000, seed=7, api_keys=(DEMO_KEY,), rate_limit_per_minute=DEMO_RATE, latency=0.05)
     )
@@ -115,6 +140,7 @@ def ploomes_demo() -> None:
         )
         for title, sql in ploomes_figures(DATASET).items():
             _show(title, sql, DEFAULT_DUCKDB)
+    return [contact["Register"] for contact in sim.records("Contacts") if contact["Register"]]
 
 
 def hivestr_demo() -> None:
@@ -141,6 +167,39 @@ def hivestr_demo() -> None:
             _show(title, sql, DEFAULT_DUCKDB)
 
 
+def erp_demo(crm_registers: list[str]) -> None:
+    """An ERP whose clients are every other CRM contact's CPF/CNPJ plus a few the CRM does not have, loaded after
+    the CRM: its clients are looked up by the contacts' CPF/CNPJs."""
+    config = ErpConfig(
+        seed=7,
+        registers=tuple(crm_registers[::2]),
+        extra_clients=ERP_CLIENTS_NOT_IN_THE_CRM,
+        requests_per_window=ERP_DEMO_RATE,
+        latency=0.002,
+    )
+    sim = ErpSimulator(config)
+    with sim.serve() as base_url:
+        print(
+            f"\nERP simulator on {base_url}: {len(config.registers)} of the {len(crm_registers)} CRM contacts' "
+            f"CPF/CNPJs are its clients, plus {ERP_CLIENTS_NOT_IN_THE_CRM} clients the CRM does not have"
+        )
+        options = RunOptions(
+            dataset_name=ERP_DATASET,
+            full_refresh=True,
+            progress=False,
+            analytics=True,  # the match comes from the marts
+            extra={
+                "token": config.token,
+                "base_url": base_url,
+                "requests_per_minute": ERP_DEMO_RATE,
+                "crm_dataset": DATASET,
+            },
+        )
+        _run("ERP load: the lists, and a lookup per CRM contact's CPF/CNPJ", ERP_DATASET, options, erp_pipeline)
+        for title, sql in erp_figures(ERP_DATASET).items():
+            _show(title, sql, DEFAULT_DUCKDB)
+
+
 def write_dashboard() -> Path:
     """The demo's dashboard, dashboard.html beside the warehouse, from both demo datasets."""
     datasets = {"ploomes": DATASET, "hivestr": HIVESTR_DATASET}
@@ -148,8 +207,9 @@ def write_dashboard() -> Path:
 
 
 def main() -> int:
-    ploomes_demo()
+    crm_registers = ploomes_demo()
     hivestr_demo()
+    erp_demo(crm_registers)
     print(
         f"\nExplore it yourself: .venv/bin/python -c \"import duckdb; duckdb.connect('{DEFAULT_DUCKDB.name}')"
         f".sql('show all tables').show()\"  or  .venv/bin/dlt pipeline {DATASET} info"

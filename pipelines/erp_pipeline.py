@@ -14,7 +14,6 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project importable
@@ -79,8 +78,6 @@ def run(options: RunOptions) -> int:
 
 def run_pipeline(options: RunOptions, report: SyncReport | None = None) -> SyncReport:
     """Load every table once; the report says what each table did."""
-    # No dbt models read the ERP's tables yet: the build after the load would only fail for want of them.
-    options = replace(options, analytics=False)
     pipeline_name = options.pipeline_name(PIPELINE_NAME)
     with one_run_at_a_time(options.pipelines_dir, pipeline_name):
         if options.account is None:

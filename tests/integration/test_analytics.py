@@ -26,6 +26,7 @@ OPEN, WON = 1, 2  # Ploomes' deal status ids (analytics/dbt_project.yml vars)
 MODELS_DESCRIBED = {
     "ploomes__activity_daily": "tasks created, tasks completed",
     "hivestr__deal_funnel": "The sales pipeline by stage, in board order",
+    "erp__crm_clients": "The CRM-to-ERP match",
 }
 
 

@@ -1,0 +1,2 @@
+{{ config(materialized="view") }}
+{{ sync_health('erp') }}
