@@ -8,8 +8,10 @@ SIZE   ?= full
 # the datasets `make analytics-docs` describes (the demo's: ploomes_demo, hivestr_demo)
 PLOOMES_DATASET ?= ploomes
 HIVESTR_DATASET ?= hivestr
+# the Dagster instance of `make dagster`: its runs, schedules and logs, and orchestration/dagster.yaml's pool limit
+DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup demo test lint simulate bench docs analytics-docs dashboard
+.PHONY: setup demo test lint simulate bench docs analytics-docs dashboard dagster
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,3 +48,9 @@ analytics-docs: $(STAMP)
 # dashboard.html: one self-contained page of both CRMs' marts (the demo's: PLOOMES_DATASET=ploomes_demo ...)
 dashboard: $(STAMP)
 	$(PY) pipelines/dashboard.py --ploomes-dataset $(PLOOMES_DATASET) --hivestr-dataset $(HIVESTR_DATASET)
+
+# Dagster's UI on http://127.0.0.1:3000: every configured account's tables as assets, the schedules, the runs
+dagster: $(STAMP)
+	mkdir -p $(DAGSTER_HOME)
+	cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	DAGSTER_HOME=$(DAGSTER_HOME) $(VENV)/bin/dagster dev -m orchestration.definitions
