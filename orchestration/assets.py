@@ -31,6 +31,8 @@ from sources.report import SyncReport, TableReport
 # warehouse) to end, well inside Ploomes' 30-minute schedule. What a retry cannot fix is not retried (see _failure).
 RETRY_POLICY = dg.RetryPolicy(max_retries=3, delay=60, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS)
 
+DUCKDB_POOL = "duckdb_warehouse"
+
 
 @dataclass
 class AccountTranslator(DagsterDltTranslator):
@@ -94,8 +96,7 @@ def account_assets(load: AccountLoad, destination: str) -> dg.AssetsDefinition:
         name=load.pipeline_name,
         specs=specs,
         can_subset=True,
-        # pools have a limit of 1 (orchestration/dagster.yaml): an account never loads twice at once
-        pool=load.pipeline_name,
+        pool=pool(load, destination),
         retry_policy=RETRY_POLICY,
     )
     def load_tables(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Iterator[dg.MaterializeResult]:
@@ -114,6 +115,13 @@ def account_assets(load: AccountLoad, destination: str) -> dg.AssetsDefinition:
         _check_outcome(context, report)
 
     return load_tables
+
+
+def pool(load: AccountLoad, destination: str) -> str:
+    """The concurrency pool of the account's loads; pools have a limit of 1 (orchestration/dagster.yaml), so an
+    account never loads twice at once. A DuckDB file takes one writing process at a time: there every account's
+    loads share one pool, one load at a time (the CLI's --all-accounts loads them at once, in one process)."""
+    return DUCKDB_POOL if destination == "duckdb" else load.pipeline_name
 
 
 def _materializations(

@@ -163,7 +163,8 @@ def test_an_account_another_run_is_loading_fails_at_once_and_is_not_retried(
     assert ploomes_sim.request_log.entries() == []
 
 
-def test_schedules_retries_and_a_pool_per_account(configure):
+def test_schedules_retries_and_a_pool_per_account(configure, monkeypatch):
+    monkeypatch.setenv("ORCHESTRATION__DESTINATION", "postgres")  # DuckDB's loads share one pool (the next test)
     configure(
         SOURCES__PLOOMES__API_KEY="k",
         SOURCES__PLOOMES__ACCOUNTS__ACME__API_KEY="k2",
@@ -191,6 +192,11 @@ def test_schedules_retries_and_a_pool_per_account(configure):
     assert graph.get(dg.AssetKey(["hivestr_norte", "client_notes"])).parent_keys == {
         dg.AssetKey(["hivestr_norte", "clients"])
     }
+
+
+def test_every_account_loads_into_duckdb_in_one_pool(configure):
+    configure(SOURCES__PLOOMES__API_KEY="k", SOURCES__PLOOMES__ACCOUNTS__ACME__API_KEY="k2")
+    assert {assets_def.op.pool for assets_def in build_definitions().assets} == {assets.DUCKDB_POOL}
 
 
 @pytest.mark.skipif(PROJECT_SECRETS.exists(), reason=".dlt/secrets.toml may configure accounts")
