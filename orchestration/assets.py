@@ -63,8 +63,8 @@ def table_specs(load: AccountLoad, destination: str) -> list[dg.AssetSpec]:
     for resource in _source_resources(load.system):
         specs.append(translator.get_asset_spec(DltResourceTranslatorData(resource=resource, pipeline=None)))
         specs.extend(
-            translator.table_spec(child, dg.AssetSpec(child), parent=resource.name)
-            for child in load.system.child_tables.get(resource.name, ())
+            translator.table_spec(written, dg.AssetSpec(written), parent=resource.name)
+            for written in load.tables_written_by(resource.name)
         )
     return specs
 
@@ -102,7 +102,7 @@ def account_assets(load: AccountLoad, destination: str) -> dg.AssetsDefinition:
     def load_tables(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Iterator[dg.MaterializeResult]:
         selected_tables = {key.path[-1] for key in context.selected_asset_keys}
         selected = [table for table in tables_in_order if table in selected_tables]
-        tables = None if context.selected_asset_keys == every_key else load.system.tables_to_load(selected)
+        tables = None if context.selected_asset_keys == every_key else load.tables_to_load(selected)
         options = load.options(warehouse.run_options(tables))
         report = SyncReport()
         started = time.monotonic()
@@ -128,16 +128,21 @@ def _materializations(
     context: dg.AssetExecutionContext, load: AccountLoad, selected: list[str], report: SyncReport
 ) -> Iterator[dg.MaterializeResult]:
     for table in selected:
-        outcome = report.tables.get(table, TableReport())
-        parent = load.system.parent(table)
-        if outcome.failed or (parent and report.tables.get(parent, TableReport()).failed):
+        outcome = report.tables.get(table)
+        parent = load.parent(table)
+        parent_outcome = report.tables.get(parent, TableReport()) if parent else TableReport()
+        own = outcome or TableReport()
+        if own.failed or parent_outcome.failed:
             continue  # _check_outcome fails the step
-        if outcome.skipped:
-            context.log.warning(f"{table}: not loaded: {outcome.skipped}")
+        if own.skipped or parent_outcome.skipped:
+            context.log.warning(f"{table}: not loaded: {own.skipped or parent_outcome.skipped}")
             continue
-        metadata = {"rows": outcome.rows, "requests": outcome.requests, "status": outcome.status}
-        if outcome.warnings:
-            metadata["warnings"] = dg.MetadataValue.md("\n".join(f"- {line}" for line in outcome.warnings))
+        if outcome is None:  # a history table: no report of its own, its versions come with its parent's rows
+            metadata = {"status": parent_outcome.status}
+        else:
+            metadata = {"rows": outcome.rows, "requests": outcome.requests, "status": outcome.status}
+            if outcome.warnings:
+                metadata["warnings"] = dg.MetadataValue.md("\n".join(f"- {line}" for line in outcome.warnings))
         yield dg.MaterializeResult(asset_key=dg.AssetKey([load.pipeline_name, table]), metadata=metadata)
 
 

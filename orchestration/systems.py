@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,14 +22,8 @@ class System:
     credentials: tuple[str, ...]  # what an account must set itself
     tables: tuple[str, ...]  # what RunOptions.tables accepts
     child_tables: dict[str, tuple[str, ...]]  # resource -> the tables it writes besides its own
+    default_history_tables: tuple[str, ...]  # the source's `history_tables` when no configuration sets it
     cron: str
-
-    def parent(self, child_table: str) -> str | None:
-        return next((parent for parent, children in self.child_tables.items() if child_table in children), None)
-
-    def tables_to_load(self, tables: Iterable[str]) -> list[str]:
-        """RunOptions.tables for `tables`: a child table that cannot be asked for alone is loaded by its parent."""
-        return sorted({table if table in self.tables else self.parent(table) for table in tables})
 
 
 PLOOMES = System(
@@ -39,6 +33,7 @@ PLOOMES = System(
     credentials=ploomes_pipeline.CREDENTIALS,
     tables=ploomes.ALL_TABLES,
     child_tables={entity.table: tuple(child.table for child in entity.children) for entity in PLOOMES_ENTITIES},
+    default_history_tables=ploomes.settings.HISTORY_TABLES,
     cron="*/30 * * * *",  # incremental reads: a run after 30 minutes costs a few requests a table
 )
 HIVESTR = System(
@@ -48,6 +43,7 @@ HIVESTR = System(
     credentials=hivestr_pipeline.CREDENTIALS,
     tables=hivestr.ALL_TABLES,
     child_tables={entity.table: entity.tables[1:] for entity in HIVESTR_ENTITIES},
+    default_history_tables=hivestr.settings.HISTORY_TABLES,
     # every run lists every table in full against an hourly request budget (1,000 on the basic plan)
     cron="0 * * * *",
 )

@@ -90,7 +90,14 @@ def test_the_assets_of_both_crms_load_the_tables_selected_into_the_warehouse(
         **account_env("ploomes", ploomes_settings(ploomes_sim)), **account_env("hivestr", hivestr_settings(hivestr_sim))
     )
     result = materialize(
-        build_definitions(), "ploomes/contacts", "ploomes/contact_phones", "hivestr/clients", "hivestr/client_notes"
+        build_definitions(),
+        *(
+            "ploomes/contacts",
+            "ploomes/contact_phones",
+            "ploomes/deals_history",
+            "hivestr/clients",
+            "hivestr/client_notes",
+        ),
     )
 
     assert result.success
@@ -98,8 +105,13 @@ def test_the_assets_of_both_crms_load_the_tables_selected_into_the_warehouse(
     clients = sorted(client["id"] for client in hivestr_sim.records("clients"))
     notes = len(list(hivestr_sim.records("notes")))
     phones = sum(len(contact["Phones"]) for contact in contacts)
+    deals = len(list(ploomes_sim.records("/Deals")))
     loaded = materialized(result)
-    assert sorted(loaded) == ["hivestr/client_notes", "hivestr/clients", "ploomes/contact_phones", "ploomes/contacts"]
+    assert sorted(loaded) == [
+        *("hivestr/client_notes", "hivestr/clients", "ploomes/contact_phones", "ploomes/contacts"),
+        "ploomes/deals_history",  # loaded with deals, a first version of each (its asset is not selected)
+    ]
+    assert loaded["ploomes/deals_history"] == {"status": "done"}
     assert loaded["ploomes/contacts"]["rows"] == len(contacts) and loaded["ploomes/contacts"]["requests"] > 0
     assert loaded["ploomes/contact_phones"] == {"rows": phones, "requests": 0, "status": "done"}
     assert loaded["hivestr/clients"]["rows"] == len(clients) and loaded["hivestr/clients"]["status"] == "done"
@@ -109,11 +121,12 @@ def test_the_assets_of_both_crms_load_the_tables_selected_into_the_warehouse(
         assert loads_into.query("select count(*) as n from ploomes.contact_phones") == [{"n": phones}]
         assert [row["id"] for row in loads_into.query("select id from hivestr.clients order by id")] == clients
         assert loads_into.query("select count(*) as n from hivestr.client_notes") == [{"n": notes}]
+        assert loads_into.query("select count(*) as n from ploomes.deals_history") == [{"n": deals}]
         # the script's run, not a bare pipeline.run: its sync_runs rows; and the selection only
         read = loads_into.query("select table_name from ploomes.sync_runs where table_name = 'contacts'")
         tables = loads_into.query("select table_name from information_schema.tables where table_schema = 'ploomes'")
     assert read == [{"table_name": "contacts"}]
-    assert not {"deals", "leads"} & {row["table_name"] for row in tables}
+    assert not {"leads", "orders"} & {row["table_name"] for row in tables}
 
 
 @pytest.mark.parametrize("destination", ["duckdb"])
@@ -168,6 +181,7 @@ def test_schedules_retries_and_a_pool_per_account(configure, monkeypatch):
     configure(
         SOURCES__PLOOMES__API_KEY="k",
         SOURCES__PLOOMES__ACCOUNTS__ACME__API_KEY="k2",
+        SOURCES__PLOOMES__ACCOUNTS__ACME__HISTORY_TABLES='["contacts"]',
         SOURCES__HIVESTR__ACCOUNTS__NORTE__API_KEY="k3",
         SOURCES__HIVESTR__ACCOUNTS__NORTE__API_SECRET="s3",
     )
@@ -189,6 +203,9 @@ def test_schedules_retries_and_a_pool_per_account(configure, monkeypatch):
     ploomes_tables = {key.path[1] for key in graph.get_all_asset_keys() if key.path[0] == "ploomes"}
     assert ploomes_tables >= set(PLOOMES_TABLES) | {"contact_phones"}
     assert graph.get(dg.AssetKey(["ploomes", "contact_phones"])).parent_keys == {dg.AssetKey(["ploomes", "contacts"])}
+    assert graph.get(dg.AssetKey(["ploomes", "deals_history"])).parent_keys == {dg.AssetKey(["ploomes", "deals"])}
+    acme_tables = {key.path[1] for key in graph.get_all_asset_keys() if key.path[0] == "ploomes_acme"}
+    assert "contacts_history" in acme_tables and "deals_history" not in acme_tables  # the account's own setting
     assert graph.get(dg.AssetKey(["hivestr_norte", "client_notes"])).parent_keys == {
         dg.AssetKey(["hivestr_norte", "clients"])
     }
