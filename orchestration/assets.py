@@ -6,6 +6,7 @@ dagster-dlt's translator names the assets after the dlt source's resources; the 
 parent's, and selecting it loads the parent too.
 """
 
+import functools
 import tempfile
 import time
 from collections.abc import Iterator
@@ -13,14 +14,13 @@ from dataclasses import dataclass
 
 import dagster as dg
 import dlt
-from dagster._core.definitions.metadata.metadata_set import TableMetadataSet
 from dagster_dlt import DagsterDltTranslator
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from orchestration.accounts import AccountLoad
 from orchestration.systems import System
 from orchestration.warehouse import Warehouse
-from pipelines.common import UsageError, one_line, root_cause, summary
+from pipelines.common import RunOptions, UsageError, one_line, root_cause, summary
 from pipelines.run_lock import AlreadyRunning
 from pipelines.stopping import EXIT_BUDGET_EXHAUSTED, EXIT_OK, exit_code
 from sources.deletions import LoadedRows
@@ -51,7 +51,7 @@ class AccountTranslator(DagsterDltTranslator):
             group_name=self.pipeline_name,
             deps=[dg.AssetKey([self.pipeline_name, parent])] if parent else [],
             kinds={"dlt", self.destination},
-            metadata={**spec.metadata, **TableMetadataSet(table_name=f"{self.pipeline_name}.{table}")},
+            metadata={**spec.metadata, "dagster/table_name": f"{self.pipeline_name}.{table}"},  # dataset.table
             # a table the account cannot read, or whose parent failed, is reported without a materialization
             skippable=True,
         )
@@ -69,6 +69,7 @@ def table_specs(load: AccountLoad, destination: str) -> list[dg.AssetSpec]:
     return specs
 
 
+@functools.cache  # every account of a system has the same resources
 def _source_resources(system: System) -> list:
     """The resources of `system`'s dlt source, built with placeholder credentials and no warehouse: nothing is read.
 
@@ -109,7 +110,7 @@ def account_assets(load: AccountLoad, destination: str) -> dg.AssetsDefinition:
         try:
             load.system.run_pipeline(options, report)
         except Exception as error:
-            raise _failure(error, options.named_for_account, options.destination) from error
+            raise _failure(error, options) from error
         context.log.info(summary(report, time.monotonic() - started))
         yield from _materializations(context, load, selected, report)
         _check_outcome(context, report)
@@ -162,11 +163,11 @@ def _check_outcome(context: dg.AssetExecutionContext, report: SyncReport) -> Non
         )
 
 
-def _failure(error: Exception, named_for_account, destination: str) -> dg.Failure:
+def _failure(error: Exception, options: RunOptions) -> dg.Failure:
     """The run's one-line error; retried unless a retry cannot help: bad settings, or another run of the account
     holds its lock (it is loading the same data; the next scheduled run goes on)."""
     cause = root_cause(error)
     return dg.Failure(
-        description=named_for_account(redact(one_line(error, destination))),
+        description=options.named_for_account(redact(one_line(error, options.destination))),
         allow_retries=not isinstance(cause, (AlreadyRunning, UsageError)),
     )

@@ -14,7 +14,7 @@ from sources.ploomes.entities import ENTITIES as PLOOMES_ENTITIES
 from sources.report import SyncReport
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one of SYSTEMS
 class System:
     name: str
     source: Callable[..., Any]  # the dlt source function
