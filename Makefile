@@ -8,7 +8,8 @@ SIZE   ?= full
 # the datasets `make analytics-docs` describes (the demo's: ploomes_demo, hivestr_demo)
 PLOOMES_DATASET ?= ploomes
 HIVESTR_DATASET ?= hivestr
-# the Dagster instance of `make dagster`: its runs, schedules and logs, and orchestration/dagster.yaml's pool limit
+# the Dagster instance of `make dagster`: its runs, schedules and logs; its dagster.yaml is orchestration/dagster.yaml
+# (the pools' limit), copied there on each start: edit that one
 DAGSTER_HOME ?= $(CURDIR)/.dagster
 
 .PHONY: setup demo test lint simulate bench docs analytics-docs dashboard dagster

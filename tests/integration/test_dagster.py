@@ -11,7 +11,9 @@ import dagster as dg
 import pytest
 
 from orchestration import assets
+from orchestration.accounts import AccountLoad
 from orchestration.definitions import build_definitions
+from orchestration.systems import HIVESTR, PLOOMES
 from pipelines.run_lock import one_run_at_a_time
 from sources.ploomes import ALL_TABLES as PLOOMES_TABLES
 from tests.integration.conftest import hivestr_settings, ploomes_settings
@@ -220,3 +222,10 @@ def test_every_account_loads_into_duckdb_in_one_pool(configure):
 def test_the_definitions_load_with_no_account_configured(configure):
     defs = build_definitions()
     assert not list(defs.assets or []) and not list(defs.schedules or [])
+
+
+def test_a_selected_table_that_cannot_be_read_alone_loads_with_its_parent(configure):
+    ploomes, hivestr = AccountLoad(PLOOMES, None), AccountLoad(HIVESTR, None)
+    selected = ["contact_phones", "deals_history", "custom_fields"]
+    assert ploomes.tables_to_load(selected) == ["contacts", "custom_fields", "deals"]
+    assert hivestr.tables_to_load(["client_notes"]) == ["client_notes"]  # Hivestr's --tables takes child tables
