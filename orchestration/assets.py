@@ -24,7 +24,7 @@ from pipelines.common import RunOptions, UsageError, one_line, root_cause, summa
 from pipelines.run_lock import AlreadyRunning
 from pipelines.stopping import EXIT_BUDGET_EXHAUSTED, EXIT_OK, exit_code
 from sources.deletions import LoadedRows
-from sources.http import redact
+from sources.http import install_log_redaction, redact
 from sources.report import SyncReport, TableReport
 
 # A failed step is tried again after 1, 2 then 4 minutes (each +/- jitter): time for a passing outage (the API, the
@@ -106,6 +106,7 @@ def account_assets(load: AccountLoad, destination: str) -> dg.AssetsDefinition:
         tables = None if context.selected_asset_keys == every_key else load.tables_to_load(selected)
         options = load.options(warehouse.run_options(tables))
         report = SyncReport()
+        install_log_redaction()  # as the scripts do: no key in dlt's or httpx's log lines, in the step's logs
         started = time.monotonic()
         try:
             load.system.run_pipeline(options, report)
