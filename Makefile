@@ -9,8 +9,11 @@ SIZE   ?= full
 PLOOMES_DATASET ?= ploomes
 HIVESTR_DATASET ?= hivestr
 ERP_DATASET ?= erp
+# the Dagster instance of `make dagster`: its runs, schedules and logs; its dagster.yaml is orchestration/dagster.yaml
+# (the pools' limit), copied there on each start: edit that one
+DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup demo test lint simulate bench docs analytics-docs dashboard
+.PHONY: setup demo test lint simulate bench docs analytics-docs dashboard dagster
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -47,5 +50,10 @@ analytics-docs: $(STAMP)
 
 # dashboard.html: one self-contained page of both CRMs' marts (the demo's: PLOOMES_DATASET=ploomes_demo ...)
 dashboard: $(STAMP)
-	$(PY) pipelines/dashboard.py --ploomes-dataset $(PLOOMES_DATASET) --hivestr-dataset $(HIVESTR_DATASET) \
-		--erp-dataset $(ERP_DATASET)
+	$(PY) pipelines/dashboard.py --ploomes-dataset $(PLOOMES_DATASET) --hivestr-dataset $(HIVESTR_DATASET)
+
+# Dagster's UI on http://127.0.0.1:3000: every configured account's tables as assets, the schedules, the runs
+dagster: $(STAMP)
+	mkdir -p $(DAGSTER_HOME)
+	cp orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	DAGSTER_HOME=$(DAGSTER_HOME) $(VENV)/bin/dagster dev -m orchestration.definitions

@@ -72,7 +72,7 @@ def for_account(options: RunOptions, system: str, source: Any, credentials: tupl
     """`options` with the account's settings (--account), or as they are."""
     if options.account is None:
         return options
-    return with_account(options, _account(system, options.account, source, credentials))
+    return with_account(options, checked_account(system, options.account, source, credentials))
 
 
 def with_account(options: RunOptions, account: Account) -> RunOptions:
@@ -95,8 +95,8 @@ def run_fleet(
         raise UsageError(
             f"--all-accounts: no account is configured; add [sources.{system}.accounts.<name>] sections (README)"
         )
-    runs = [AccountRun(_account(system, name, source, credentials), SyncReport()) for name in names]
-    limit = _max_concurrent()
+    runs = [AccountRun(checked_account(system, name, source, credentials), SyncReport()) for name in names]
+    limit = max_concurrent_accounts()
     started = time.monotonic()
     _announce(options, system, runs, limit)
     # a line per account, not per table of each
@@ -109,14 +109,16 @@ def run_fleet(
     return fleet_exit_code(runs)
 
 
-def _account(system: str, name: str, source: Any, credentials: tuple[str, ...]) -> Account:
+def checked_account(system: str, name: str, source: Any, credentials: tuple[str, ...]) -> Account:
+    """`name`'s settings; a misconfigured account is a UsageError naming the setting to fix."""
     try:
         return load_account(system, name, source, credentials)
     except (AccountError, ConfigValueCannotBeCoercedException) as error:
         raise UsageError(one_line(error)) from None
 
 
-def _max_concurrent() -> int:
+def max_concurrent_accounts() -> int:
+    """`[fleet] max_concurrent_accounts`: how many accounts load at once."""
     limit = dlt.config.get("fleet.max_concurrent_accounts", int) or DEFAULT_MAX_CONCURRENT_ACCOUNTS
     if limit < 1:
         raise UsageError(f"fleet.max_concurrent_accounts is {limit}: set it to 1 or more")
