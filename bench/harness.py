@@ -83,15 +83,17 @@ def sync(
     scaled_time: dict[str, float] | None = None,
     tables: list[str] | None = None,
     analytics: bool = False,
+    dataset: str | None = None,
 ) -> dict[str, Any]:
     """One pipeline run in a fresh process (bench.sync); the same `workdir` again is an incremental run.
     `scaled_time` is a simulator's bench.clock.ScaledTime, which the connector's clock then follows. `analytics`:
-    the dbt build after the load, timed apart (`analytics` in the result)."""
+    the dbt build after the load, timed apart (`analytics` in the result). `dataset`: another than the workdir's name
+    (two systems loading one warehouse)."""
     job = {
         "connector": connector,
         "destination": destination,
         "workdir": str(workdir),
-        "dataset": workdir.name,
+        "dataset": dataset or workdir.name,
         "source": source,
         "scaled_time": scaled_time,
         "tables": tables,

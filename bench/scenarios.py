@@ -1,4 +1,4 @@
-"""The eight benchmark scenarios of bench/README.md, each returning its figures, its target and whether it was met.
+"""The nine benchmark scenarios of bench/README.md, each returning its figures, its target and whether it was met.
 
 Every pipeline run is its own process (bench.sync) against a simulator in another process (bench.serve), over
 loopback. Request counts come from the simulator's request log, never from the connector's own report.
@@ -18,6 +18,7 @@ from urllib.parse import unquote_plus
 
 from bench.clock import ScaledTime
 from bench.harness import UNLIMITED, Simulator, Workdirs, sync
+from sources.erp.entities import LISTS as ERP_LISTS
 from sources.ploomes.entities import CUSTOM_FIELDS_TABLE
 from sources.ploomes.entities import ENTITIES as PLOOMES_ENTITIES
 
@@ -56,6 +57,10 @@ class Size:
     # Scenario 8: accounts loaded at once (--all-accounts), and the contacts of each
     fleet_accounts: int = 10
     fleet_account: int = 20_000
+    # Scenario 9: the Ploomes contacts whose CPF/CNPJs the ERP is asked about, and the ERP's requests a minute
+    erp_contacts: int = 2_000
+    erp_rate: int = 300
+    erp_latency: float = 0.05  # seconds a request
 
 
 SIZES = {
@@ -86,6 +91,9 @@ SIZES = {
         analytics_rebuild=False,
         fleet_accounts=3,
         fleet_account=300,
+        erp_contacts=300,
+        erp_rate=6_000,
+        erp_latency=0.0,
     ),
 }
 
@@ -539,6 +547,61 @@ def fleet(size: Size) -> dict[str, Any]:
     return _judged(figures, "fleet wall <= 1.15 x slowest account alone, peak < 1 GB", met)
 
 
+def erp_lookups(size: Size) -> dict[str, Any]:
+    """9. The ERP after a Ploomes load of contacts: a first load (its lists, a lookup per contact's CPF/CNPJ, the
+    invoices of each client found) and a quiet run, at the ERP's request rate; the ERP knows every other CPF/CNPJ."""
+    rate = size.erp_rate
+    with ExitStack() as stack:
+        crm = stack.enter_context(Simulator("ploomes", "--scale", str(size.erp_contacts), "--rate-limit", "0"))
+        workdir = stack.enter_context(Workdirs()).new("erp")
+        sync("ploomes", workdir, _ploomes_source(crm), tables=["contacts"], dataset="crm")
+        registers = _registers(workdir / "warehouse.duckdb", "crm")
+        known = workdir / "erp_registers.txt"
+        known.write_text("\n".join(registers[::2]) + "\n")
+        flags = ["--registers-file", str(known), "--extra-clients", "5", "--requests-per-window", str(rate)]
+        erp = stack.enter_context(Simulator("erp", *flags, "--latency", str(size.erp_latency)))
+        source = {
+            "token": erp.info["token"],
+            "base_url": erp.base_url,
+            "requests_per_minute": rate,
+            "crm_dataset": "crm",
+        }
+        first = sync("erp", workdir, source, dataset="erp")
+        made = erp.counters()["total"]
+        erp.clear_log()
+        quiet = sync("erp", workdir, source, dataset="erp")
+        quiet_made = erp.counters()["total"]
+    lists = len(ERP_LISTS)
+    minimum = lists + len(registers) + len(registers[::2])  # the lists, a lookup each, the invoices of each found
+    bound = minimum / (rate / 60)
+    figures = {
+        "crm_contacts": size.erp_contacts,
+        "registers_looked_up": len(registers),
+        "clients_found": len(registers[::2]),
+        "rate_per_minute": rate,
+        "requests": made,
+        "requests_minimum": minimum,
+        "rows_loaded": sum(table["rows"] for table in first["tables"].values()),
+        "bound_seconds": bound,
+        "wall_seconds": first["seconds"],
+        "bound_over_wall": bound / first["seconds"],
+        "quiet_requests": quiet_made,
+        "quiet_requests_minimum": lists,
+        "quiet_seconds": quiet["seconds"],
+    }
+    met = made == minimum and quiet_made == lists and figures["bound_over_wall"] >= 0.9
+    return _judged(figures, "requests = minimum, a quiet run only the lists, bound/wall >= 0.90", met)
+
+
+def _registers(warehouse: Path, dataset: str) -> list[str]:
+    """The distinct CPF/CNPJs of the loaded contacts, digits only (the Ploomes simulator's are all valid)."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.sql(f"select distinct register from {dataset}.contacts where register is not null").fetchall()
+    return sorted({"".join(ch for ch in register if ch.isdigit()) for (register,) in rows})
+
+
 def _change_one_percent(sim: Simulator, tables: list[str] | None) -> int:
     """Touch 1% of the rows of every incremental table loaded (every 100th Id); returns how many."""
     endpoints = {e.path.lstrip("/") for e in _selected(tables) if e.incremental}
@@ -572,4 +635,5 @@ SCENARIOS: dict[str, Callable[[Size], dict[str, Any]]] = {
     "hivestr_budget": hivestr_budget,
     "analytics_refresh": analytics_refresh,
     "fleet": fleet,
+    "erp_lookups": erp_lookups,
 }

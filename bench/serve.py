@@ -1,4 +1,4 @@
-"""`python -m bench.serve ploomes|hivestr [simulator flags]`: a simulator in its own process, as a real API would be.
+"""`python -m bench.serve ploomes|hivestr|erp [flags]`: a simulator in its own process, as a real API would be.
 
 It takes the simulator's own command-line flags, then prints one JSON line before serving: the base URL, the
 credentials, and the truth a benchmark needs to compute the minimum number of requests (row counts, children per
@@ -62,7 +62,23 @@ def _hivestr(argv: list[str], scaled: ScaledTime | None) -> tuple[Any, dict[str,
     return sim, info
 
 
-SIMULATORS = {"ploomes": _ploomes, "hivestr": _hivestr}
+def _erp(argv: list[str], scaled: ScaledTime | None) -> tuple[Any, dict[str, Any]]:
+    if scaled is not None:
+        raise SystemExit("--time-scale: scale the ERP's time with --requests-per-window and --latency instead")
+    from simulators.erp.__main__ import config_from_args, parse_args
+    from simulators.erp.simulator import ErpSimulator
+
+    sim = ErpSimulator(config_from_args(parse_args(argv)))
+    info = {
+        "token": sim.config.token,
+        "api_prefix": "/api",
+        "rows": sim.counts(),
+        "registers": sorted(sim.clients_by_register()),  # digits only
+    }
+    return sim, info
+
+
+SIMULATORS = {"ploomes": _ploomes, "hivestr": _hivestr, "erp": _erp}
 
 
 def main(argv: list[str]) -> None:

@@ -65,6 +65,8 @@ def _run_connector(job: dict[str, Any]) -> dict[str, Any]:
     options = _options(job)
     if job["connector"] == "ploomes":
         from pipelines.ploomes_pipeline import run_pipeline
+    elif job["connector"] == "erp":
+        from pipelines.erp_pipeline import run_pipeline
     else:
         from pipelines.hivestr_pipeline import run_pipeline
     if job.get("scaled_time"):

@@ -99,6 +99,18 @@ def _fleet(s: dict[str, Any]) -> Lines:
     )
 
 
+def _erp(s: dict[str, Any]) -> Lines:
+    yield (
+        f"first load, {s['registers_looked_up']:,} CPF/CNPJs looked up: requests / minimum",
+        f"{s['requests']:,} / {s['requests_minimum']:,} ({s['clients_found']:,} clients, {s['rows_loaded']:,} rows)",
+    )
+    yield (
+        f"bound / wall at {s['rate_per_minute']} requests/minute",
+        f"{s['bound_seconds']:.1f} s / {s['wall_seconds']:.1f} s = {s['bound_over_wall']:.2f}",
+    )
+    yield "quiet run: requests / minimum", f"{s['quiet_requests']} / {s['quiet_requests_minimum']}"
+
+
 FORMATTERS: dict[str, Callable[[dict[str, Any]], Lines]] = {
     "first_load": _paced,
     "large_table": _paced,
@@ -108,6 +120,7 @@ FORMATTERS: dict[str, Callable[[dict[str, Any]], Lines]] = {
     "hivestr_budget": _hivestr,
     "analytics_refresh": _analytics,
     "fleet": _fleet,
+    "erp_lookups": _erp,
 }
 
 

@@ -35,7 +35,7 @@ def build_client(
         raise ValueError(f"sources.erp.requests_per_minute is {requests_per_minute}: use a positive number")
     value = f"{token_scheme.strip()} {token.strip()}" if token_scheme and token_scheme.strip() else token.strip()
     limiter = shared_limiter(
-        credential_fingerprint("erp", token, str(requests_per_minute)),
+        credential_fingerprint("erp", base_url.rstrip("/"), token, str(requests_per_minute)),  # a token's, at one ERP
         RateLimit(requests_per_period=requests_per_minute, period_seconds=60.0, burst=min(10, requests_per_minute)),
     )
     return ApiClient(

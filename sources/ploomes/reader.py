@@ -29,7 +29,6 @@ from sources.http import ApiClient, BadRequestError, RunStop
 from sources.isolation import UnloadableRecord, settle_table_error
 from sources.report import SyncReport
 
-from . import settings
 from .columns import ColumnRegistry
 from .custom_fields import CustomFieldMapper
 from .entities import Entity
@@ -59,6 +58,7 @@ class Sync:
     min_pages_per_range: int
     budget: PageBudget
     max_pages: int | None
+    rows_per_item: int  # rows of a table held before they are handed to dlt as one Arrow table
     sweep: Sweep | None
     column_types: ColumnTypes
     warehouse: LoadedRows
@@ -173,7 +173,7 @@ class RecordsRead:
                         self._style = self._settle_literals(page)
                     held = batch.add(*self._flatten_page(page, columns))
                     del page  # flattened, the decoded page is garbage, unless this name kept it while the next is read
-                    if held >= settings.ROWS_PER_ITEM:
+                    if held >= sync.rows_per_item:
                         yield from batch.items()
                 yield from batch.items()
                 if self._unloadable or self._fields_error is not None or not _complete(progress):

@@ -102,3 +102,19 @@ def test_the_analytics_refresh_builds_every_model_it_times(results):
     for run in runs.values():
         assert run["rows_loaded"] > 0 and run["first_build"]["seconds"] > 0
         assert run["first_build"]["counts"]["models"] > 0 and not run["first_build"]["failures"]
+
+
+def test_the_fleet_loads_every_account_and_times_the_slowest_alone(results):
+    figures = results["scenarios"]["fleet"]
+    accounts = figures["by_account"]
+    assert len(accounts) == figures["accounts"] > 1
+    assert {account["status"] for account in accounts.values()} == {"done"}
+    assert figures["fleet_rows"] == sum(account["rows"] for account in accounts.values()) > 0
+    assert figures["slowest_account"] in accounts and figures["slowest_alone_seconds"] > 0
+
+
+def test_the_erp_asks_once_per_cpf_cnpj_and_a_quiet_run_only_its_lists(results):
+    figures = results["scenarios"]["erp_lookups"]
+    assert figures["registers_looked_up"] > figures["clients_found"] > 0
+    assert figures["requests"] == figures["requests_minimum"]
+    assert figures["quiet_requests"] == figures["quiet_requests_minimum"] == 7
