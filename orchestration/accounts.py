@@ -35,6 +35,14 @@ class AccountLoad:
             kept = dlt.config.get(f"sources.{self.system.name}.history_tables", list)
         return frozenset(self.system.default_history_tables if kept is None else kept)
 
+    @cached_property
+    def crm_dataset(self) -> str | None:
+        """The CRM dataset whose contacts a system that reads one (the ERP) looks up; None for the CRMs."""
+        if not self.system.reads_crm:
+            return None
+        chosen = self.account.settings.get("crm_dataset") if self.account else None
+        return chosen or dlt.config.get(f"sources.{self.system.name}.crm_dataset", str) or "ploomes"
+
     def tables_written_by(self, table: str) -> tuple[str, ...]:
         """What the resource `table` writes besides its own table: its child tables, its history."""
         history = (history_table(table),) if table in self.history_tables else ()
@@ -64,4 +72,5 @@ def configured_loads(system: System) -> list[AccountLoad]:
 
 
 def _default_account_configured(system: System) -> bool:
-    return all(dlt.secrets.get(f"sources.{system.name}.{key}", str) for key in system.credentials)
+    # dlt.config reads the secrets too (a token), and config.toml (the ERP's base_url), which dlt.secrets does not
+    return all(dlt.config.get(f"sources.{system.name}.{key}", str) for key in system.credentials)

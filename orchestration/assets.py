@@ -23,7 +23,6 @@ from orchestration.warehouse import Warehouse
 from pipelines.common import RunOptions, UsageError, one_line, root_cause, summary
 from pipelines.run_lock import AlreadyRunning
 from pipelines.stopping import EXIT_BUDGET_EXHAUSTED, EXIT_OK, exit_code
-from sources.deletions import LoadedRows
 from sources.http import install_log_redaction, redact
 from sources.report import SyncReport, TableReport
 
@@ -61,7 +60,11 @@ def table_specs(load: AccountLoad, destination: str) -> list[dg.AssetSpec]:
     translator = AccountTranslator(load.pipeline_name, destination)
     specs = []
     for resource in _source_resources(load.system):
-        specs.append(translator.get_asset_spec(DltResourceTranslatorData(resource=resource, pipeline=None)))
+        spec = translator.get_asset_spec(DltResourceTranslatorData(resource=resource, pipeline=None))
+        if load.crm_dataset is not None and resource.name == "clients":
+            # the ERP's clients are looked up from the CRM's contacts: lineage across systems
+            spec = spec.replace_attributes(deps=[dg.AssetKey([load.crm_dataset, "contacts"])])
+        specs.append(spec)
         specs.extend(
             translator.table_spec(written, dg.AssetSpec(written), parent=resource.name)
             for written in load.tables_written_by(resource.name)
@@ -80,8 +83,7 @@ def _source_resources(system: System) -> list:
     with tempfile.TemporaryDirectory() as pipelines_dir:
         pipeline = dlt.pipeline("orchestration_asset_specs", pipelines_dir=pipelines_dir)
         try:
-            placeholders = {key: "unused" for key in system.credentials}
-            source = system.source(**placeholders, warehouse=LoadedRows(pipeline))
+            source = system.source(**system.offline_arguments(pipeline))
         finally:
             pipeline.deactivate()
     return list(source.resources.values())

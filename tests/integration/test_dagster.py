@@ -16,7 +16,7 @@ from orchestration.definitions import build_definitions
 from orchestration.systems import HIVESTR, PLOOMES
 from pipelines.run_lock import one_run_at_a_time
 from sources.ploomes import ALL_TABLES as PLOOMES_TABLES
-from tests.integration.conftest import hivestr_settings, ploomes_settings
+from tests.integration.conftest import erp_settings, hivestr_settings, ploomes_settings
 from tests.integration.scripts import scratch_database
 from tests.integration.test_accounts import account_simulators, contact_ids, schemas
 from tests.integration.warehouse import Warehouse
@@ -33,7 +33,9 @@ def account_env(system: str, settings: dict, account: str | None = None) -> dict
 @pytest.fixture
 def configure(monkeypatch):
     """configure(**env): the accounts the definitions see are these only, whatever the shell had set."""
-    for name in [name for name in os.environ if name.startswith(("SOURCES__PLOOMES__", "SOURCES__HIVESTR__"))]:
+    for name in [
+        name for name in os.environ if name.startswith(("SOURCES__PLOOMES__", "SOURCES__HIVESTR__", "SOURCES__ERP__"))
+    ]:
         monkeypatch.delenv(name)
 
     def set_env(**settings: str) -> None:
@@ -129,6 +131,33 @@ def test_the_assets_of_both_crms_load_the_tables_selected_into_the_warehouse(
         tables = loads_into.query("select table_name from information_schema.tables where table_schema = 'ploomes'")
     assert read == [{"table_name": "contacts"}]
     assert not {"leads", "orders"} & {row["table_name"] for row in tables}
+
+
+@pytest.mark.parametrize("destination", ["duckdb"])
+def test_the_erp_looks_up_the_contacts_of_the_crm_asset_it_depends_on(loads_into, ploomes_sim, erp_sim, configure):
+    configure(
+        **account_env("ploomes", ploomes_settings(ploomes_sim)), **account_env("erp", erp_settings(erp_sim, "ploomes"))
+    )
+    defs = build_definitions()
+    graph = defs.resolve_asset_graph()
+    assert graph.get(dg.AssetKey(["erp", "clients"])).parent_keys == {dg.AssetKey(["ploomes", "contacts"])}
+    assert graph.get(dg.AssetKey(["erp", "installation_services"])).parent_keys == {dg.AssetKey(["erp", "clients"])}
+    assert {schedule.name: schedule.cron_schedule for schedule in defs.schedules}["erp_schedule"] == "15 * * * *"
+
+    result = materialize(defs, "ploomes/contacts", "erp/clients", "erp/installations", "erp/products")
+
+    assert result.success
+    known = erp_sim.clients_by_register()
+    crm = {"".join(filter(str.isdigit, c["Register"])) for c in ploomes_sim.records("/Contacts") if c["Register"]}
+    expected = sorted(str(known[register]["id_cliente"]) for register in crm & set(known))
+    loaded = materialized(result)
+    assert sorted(loaded) == ["erp/clients", "erp/installations", "erp/products", "ploomes/contacts"]
+    assert loaded["erp/clients"]["rows"] == len(expected) > 0
+    with loads_into.reading():
+        clients = loads_into.query("select id_cliente from erp.clients order by id_cliente")
+        products = loads_into.query("select count(*) as n from erp.products")
+    assert sorted(str(row["id_cliente"]) for row in clients) == expected
+    assert products == [{"n": len(erp_sim.truth("products"))}]
 
 
 @pytest.mark.parametrize("destination", ["duckdb"])
