@@ -46,14 +46,7 @@ class Account:
 
 def account_names(system: str) -> list[str]:
     """The accounts configured for `system`, in any provider (toml files, environment), sorted."""
-    names: set[str] = set()
-    for provider in Container()[PluggableRunContext].providers.providers:
-        value, _ = provider.get_value("accounts", dict, None, "sources", system)
-        if isinstance(value, dict):
-            names.update(value)
-    prefix = f"SOURCES__{system.upper()}__ACCOUNTS__"
-    names.update(key[len(prefix) :].split("__")[0].lower() for key in os.environ if key.startswith(prefix))
-    return sorted(names)
+    return sorted(_keys_in("sources", system, "accounts"))
 
 
 def load_account(system: str, name: str, source: Callable[..., Any], credentials: tuple[str, ...]) -> Account:
@@ -112,11 +105,18 @@ def _plain(hint: Any) -> Any:
 
 
 def _keys_given(system: str, name: str) -> set[str]:
+    return _keys_in("sources", system, "accounts", name)
+
+
+def _keys_in(*section: str) -> set[str]:
+    """The keys under `section` in every provider: dlt.config.get of a section returns the first provider's only
+    (secrets.toml's, say), and the environment's cannot be listed through dlt."""
     keys: set[str] = set()
+    *parents, last = section
     for provider in Container()[PluggableRunContext].providers.providers:
-        value, _ = provider.get_value(name, dict, None, "sources", system, "accounts")
+        value, _ = provider.get_value(last, dict, None, *parents)
         if isinstance(value, dict):
             keys.update(value)
-    prefix = f"SOURCES__{system.upper()}__ACCOUNTS__{name.upper()}__"
-    keys.update(key[len(prefix) :].lower() for key in os.environ if key.startswith(prefix))
+    prefix = "__".join(part.upper() for part in section) + "__"
+    keys.update(key[len(prefix) :].split("__")[0].lower() for key in os.environ if key.startswith(prefix))
     return keys

@@ -170,6 +170,13 @@ def parse_args(system: str, argv: Sequence[str] | None = None) -> RunOptions:
     return options
 
 
+def check_tables(options: RunOptions, all_tables: Sequence[str]) -> None:
+    """--tables names only tables the source has."""
+    unknown = sorted(set(options.tables or ()) - set(all_tables))
+    if unknown:
+        raise UsageError(f"unknown table(s) in --tables: {', '.join(unknown)}; choose from: {', '.join(all_tables)}")
+
+
 def normalize_since(text: str) -> str:
     try:
         moment = pendulum.parse(text, tz="UTC")

@@ -26,6 +26,7 @@ import dlt
 from pipelines.common import (
     RunOptions,
     UsageError,
+    check_tables,
     loader_file_format,
     main_guard,
     make_pipeline,
@@ -54,12 +55,7 @@ def run(options: RunOptions) -> int:
         )
     if options.sweep_deletions:
         raise UsageError("--sweep-deletions does not apply to the ERP: its lists are replaced whole each run")
-    if options.tables:
-        unknown = sorted(set(options.tables) - set(ALL_TABLES))
-        if unknown:
-            raise UsageError(
-                f"unknown table(s) in --tables: {', '.join(unknown)}; choose from: {', '.join(ALL_TABLES)}"
-            )
+    check_tables(options, ALL_TABLES)
     if options.all_accounts:
         return run_fleet(options, PIPELINE_NAME, erp, CREDENTIALS, run_pipeline)
     options = for_account(options, PIPELINE_NAME, erp, CREDENTIALS)

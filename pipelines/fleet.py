@@ -152,7 +152,7 @@ def fleet_exit_code(runs: list[AccountRun]) -> int:
     signalled = [code for code in codes if code > 128]
     if signalled:
         return signalled[0]
-    return next(code for code in SEVERITY if code in codes or code == EXIT_OK)
+    return next((code for code in SEVERITY if code in codes), EXIT_OK)
 
 
 def _announce(options: RunOptions, system: str, runs: list[AccountRun], limit: int) -> None:

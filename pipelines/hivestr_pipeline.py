@@ -26,6 +26,7 @@ import dlt
 from pipelines.common import (
     RunOptions,
     UsageError,
+    check_tables,
     loader_file_format,
     main_guard,
     make_pipeline,
@@ -53,12 +54,7 @@ def run(options: RunOptions) -> int:
             "--since does not apply to Hivestr: its lists have no date filter, so every run compares every row "
             "(use --full-refresh to reload everything)"
         )
-    if options.tables:
-        unknown = sorted(set(options.tables) - set(ALL_TABLES))
-        if unknown:
-            raise UsageError(
-                f"unknown table(s) in --tables: {', '.join(unknown)}; choose from: {', '.join(ALL_TABLES)}"
-            )
+    check_tables(options, ALL_TABLES)
     if options.all_accounts:
         return run_fleet(options, PIPELINE_NAME, hivestr, CREDENTIALS, run_pipeline)
     options = for_account(options, PIPELINE_NAME, hivestr, CREDENTIALS)

@@ -22,7 +22,7 @@ import dlt
 
 from pipelines.common import (
     RunOptions,
-    UsageError,
+    check_tables,
     loader_file_format,
     main_guard,
     make_pipeline,
@@ -45,12 +45,7 @@ CHECK_SETTINGS = ("api_key", "base_url", "rate_limit_per_minute")
 
 
 def run(options: RunOptions) -> int:
-    if options.tables:
-        unknown = sorted(set(options.tables) - set(ALL_TABLES))
-        if unknown:
-            raise UsageError(
-                f"unknown table(s) in --tables: {', '.join(unknown)}; choose from: {', '.join(ALL_TABLES)}"
-            )
+    check_tables(options, ALL_TABLES)
     if options.all_accounts:
         return run_fleet(options, PIPELINE_NAME, ploomes, CREDENTIALS, run_pipeline)
     options = for_account(options, PIPELINE_NAME, ploomes, CREDENTIALS)
