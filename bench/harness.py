@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -70,6 +71,10 @@ class Simulator:
     def clear_log(self) -> None:
         self._admin("DELETE", "/requests")
 
+    def reset_rate_limit(self) -> None:
+        """A fresh window of requests (and an empty log), the data as it is."""
+        self._admin("POST", "/reset", params={"keep_data": "true"})
+
     def touch(self, entity: str, record_id: int | str) -> None:
         """Change nothing but the record's last-update date, as an automation in the CRM would."""
         self._admin("PATCH", f"/records/{entity}/{record_id}", json={})
@@ -126,14 +131,20 @@ class Workdirs:
         self._datasets.append(name)
         return path
 
+    def datasets(self, *names: str) -> None:
+        """Datasets named otherwise (a fleet's accounts'): dropped from Postgres now, as an earlier run may have left
+        them, and after."""
+        self._datasets.extend(name for name in names if name not in self._datasets)
+        self._drop_postgres_schemas(names)
+
     def __enter__(self) -> Workdirs:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._drop_postgres_schemas()
+        self._drop_postgres_schemas(self._datasets)
         self._root.cleanup()
 
-    def _drop_postgres_schemas(self) -> None:
+    def _drop_postgres_schemas(self, names: Sequence[str]) -> None:
         import psycopg2
 
         try:
@@ -141,7 +152,7 @@ class Workdirs:
         except psycopg2.OperationalError:
             return  # no server: nothing was loaded there
         with connection, connection.cursor() as cursor:
-            for name in self._datasets:
+            for name in names:
                 for schema in (name, f"{name}_staging", f"{name}_analytics"):
                     cursor.execute(f"drop schema if exists {schema} cascade")
         connection.close()

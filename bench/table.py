@@ -88,15 +88,19 @@ def _analytics(s: dict[str, Any]) -> Lines:
 
 
 def _fleet(s: dict[str, Any]) -> Lines:
-    yield (
-        f"{s['accounts']} accounts x {s['contacts_per_account']:,} contacts at once: wall / slowest alone",
-        f"{s['fleet_wall_seconds']:.1f} s / {s['slowest_alone_seconds']:.1f} s = {s['fleet_over_slowest_alone']:.2f}x "
-        f"({s['fleet_rows']:,} rows; the slowest alone's bound {s['slowest_alone_bound_seconds']:.1f} s)",
-    )
-    yield (
-        "peak memory: fleet / one account alone",
-        (f"{s['fleet_peak_rss_mb']:.0f} MB / {s['slowest_alone_peak_rss_mb']:.0f} MB"),
-    )
+    for destination, d in s["by_destination"].items():
+        spread = f"{d['processes']} processes" if d["processes"] > 1 else "one process"
+        yield (
+            f"{s['accounts']} accounts x {s['contacts_per_account']:,} contacts into {destination} ({spread}): "
+            "wall / slowest alone",
+            f"{d['fleet_wall_seconds']:.1f} s / {d['slowest_alone_seconds']:.1f} s = "
+            f"{d['fleet_over_slowest_alone']:.2f}x ({d['fleet_rows']:,} rows; the slowest alone's bound "
+            f"{d['slowest_alone_bound_seconds']:.1f} s)",
+        )
+        yield (
+            f"peak memory into {destination}: fleet (all its processes) / one account alone",
+            f"{d['fleet_peak_rss_mb']:.0f} MB / {d['slowest_alone_peak_rss_mb']:.0f} MB",
+        )
 
 
 def _erp(s: dict[str, Any]) -> Lines:

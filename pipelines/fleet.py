@@ -1,14 +1,18 @@
 """--account and --all-accounts: the accounts of one system (pipelines/accounts.py), one pipeline and dataset each.
 
---all-accounts loads them in one process, concurrently: each account has its own API rate limit, so a fleet takes
-about as long as its slowest account. `[fleet] max_concurrent_accounts` bounds how many load at once (memory grows
-with each). An account that fails, or is already being loaded by another run, never stops the others; the fleet's
-summary has a line per account, and its exit code is the most serious of theirs.
+--all-accounts loads them concurrently: each account has its own API rate limit, so a fleet takes about as long as
+its slowest account. Their rows are processed in threads, which share one core; into Postgres the accounts are
+spread over worker processes, one per core (pipelines/fleet_processes.py). `[fleet] max_concurrent_accounts` bounds
+how many load at once (memory grows with each). An account that fails, or is already being loaded by another run,
+never stops the others; the fleet's summary has a line per account, and its exit code is the most serious of theirs.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -46,6 +50,26 @@ SEVERITY = (EXIT_FAILED, EXIT_ALREADY_RUNNING, EXIT_BUDGET_EXHAUSTED, EXIT_OK)
 RunAccount = Callable[[RunOptions, SyncReport], Any]
 
 
+@dataclass(frozen=True)
+class AccountOutcome:
+    """What the fleet's lines say of one account; plain data, sent by a worker process to the one that prints."""
+
+    account: str
+    pipeline: str
+    status: str
+    code: int
+    seconds: float
+    rows: int
+    requests: int
+    errors: tuple[str, ...]  # the account's own failure, then its tables' and its post-load steps'
+    warnings: tuple[str, ...]
+    process: int = 0  # the id of the process that loaded it (a fleet may spread over several)
+
+    @property
+    def started(self) -> bool:
+        return self.status != "not started"
+
+
 @dataclass
 class AccountRun:
     account: Account
@@ -66,6 +90,23 @@ class AccountRun:
         if self.code == EXIT_BUDGET_EXHAUSTED:
             return "out of budget"
         return "stopped" if self.code > 128 else "done"
+
+    def outcome(self) -> AccountOutcome:
+        report = self.report
+        problems = [self.error] if self.error else []
+        problems += [redact(line) for line in [*report.failed.values(), *report.post_load_failures]]
+        return AccountOutcome(
+            account=self.account.name,
+            pipeline=self.account.pipeline_name,
+            status=self.status,
+            code=self.code,
+            seconds=self.seconds,
+            rows=sum(table.rows for table in report.tables.values()),
+            requests=int(report.client_totals().get("requests_sent", 0)),
+            errors=tuple(problems),
+            warnings=tuple(report.warnings),
+            process=os.getpid(),
+        )
 
 
 def for_account(options: RunOptions, system: str, source: Any, credentials: tuple[str, ...]) -> RunOptions:
@@ -90,6 +131,8 @@ def run_fleet(
 ) -> int:
     """Every configured account of `system`, at most `[fleet] max_concurrent_accounts` at once; the summary says
     what each did. Settings are checked for every account before any loads: a typo stops the fleet, not one run."""
+    from pipelines import fleet_processes  # it imports this module
+
     names = account_names(system)
     if not names:
         raise UsageError(
@@ -97,16 +140,48 @@ def run_fleet(
         )
     runs = [AccountRun(checked_account(system, name, source, credentials), SyncReport()) for name in names]
     limit = max_concurrent_accounts()
-    started = time.monotonic()
-    _announce(options, system, runs, limit)
     # a line per account, not per table of each
     quiet = replace(options, progress=False, checkpoint_pages=min(options.checkpoint_pages, _fleet_checkpoint_pages()))
-    with stop_on_signals(*(run.report for run in runs)), ThreadPoolExecutor(limit, "account") as pool:
-        futures = {pool.submit(_load, run, with_account(quiet, run.account), run_account): run for run in runs}
+    if fleet_processes.is_worker():
+        fleet_processes.load_share(runs, quiet, run_account, limit)
+        return EXIT_OK
+    processes = fleet_processes.worker_processes(options, len(runs))
+    started = time.monotonic()
+    _announce(options, system, runs, limit, processes)
+    printing = threading.Lock()
+
+    def print_finished(outcome: AccountOutcome) -> None:
+        with printing:
+            _print_finished(outcome, options)
+
+    if processes > 1:
+        outcomes = fleet_processes.load_in_processes(runs, quiet, run_account, limit, processes, print_finished)
+    else:
+        outcomes = load_accounts(runs, quiet, run_account, limit, print_finished)
+    _print_summary(outcomes, time.monotonic() - started, options)
+    return fleet_exit_code(outcomes)
+
+
+def load_accounts(
+    runs: list[AccountRun],
+    options: RunOptions,
+    run_account: RunAccount,
+    limit: int,
+    finished: Callable[[AccountOutcome], None],
+    *reports_stopped_by_signals: SyncReport,
+    in_worker: bool = False,
+) -> list[AccountOutcome]:
+    """The accounts in threads, `limit` at once; `finished` hears of each as it ends. SIGINT and SIGTERM stop them
+    (and the further `reports_stopped_by_signals`); in a worker process, its parent's SIGTERM only, quietly."""
+    outcomes = []
+    reports = [*(run.report for run in runs), *reports_stopped_by_signals]
+    signals = {"signals": (signal.SIGTERM,), "announce": False} if in_worker else {}
+    with stop_on_signals(*reports, **signals), ThreadPoolExecutor(limit, "account") as pool:
+        futures = {pool.submit(_load, run, with_account(options, run.account), run_account): run for run in runs}
         for future in as_completed(futures):
-            _print_finished(futures[future], options)
-    _print_summary(runs, time.monotonic() - started, options)
-    return fleet_exit_code(runs)
+            outcomes.append(futures[future].outcome())
+            finished(outcomes[-1])
+    return outcomes
 
 
 def checked_account(system: str, name: str, source: Any, credentials: tuple[str, ...]) -> Account:
@@ -147,86 +222,77 @@ def _load(run: AccountRun, options: RunOptions, run_account: RunAccount) -> None
         run.seconds = time.monotonic() - started
 
 
-def fleet_exit_code(runs: list[AccountRun]) -> int:
-    codes = {run.code for run in runs}
+def fleet_exit_code(outcomes: list[AccountOutcome]) -> int:
+    codes = {outcome.code for outcome in outcomes}
     signalled = [code for code in codes if code > 128]
     if signalled:
         return signalled[0]
     return next((code for code in SEVERITY if code in codes), EXIT_OK)
 
 
-def _announce(options: RunOptions, system: str, runs: list[AccountRun], limit: int) -> None:
+def _announce(options: RunOptions, system: str, runs: list[AccountRun], limit: int, processes: int) -> None:
     names = [run.account.name for run in runs]
     if options.log_format == "json":
-        emit_json("fleet_start", system=system, accounts=names, max_concurrent=limit)
-    else:
-        print(f"{system}: loading {len(names)} accounts ({', '.join(names)}), up to {limit} at once", flush=True)
+        emit_json("fleet_start", system=system, accounts=names, max_concurrent=limit, processes=processes)
+        return
+    spread = f" in {processes} processes" if processes > 1 else ""
+    print(f"{system}: loading {len(names)} accounts ({', '.join(names)}), up to {limit} at once{spread}", flush=True)
 
 
-def _rows(run: AccountRun) -> int:
-    return sum(table.rows for table in run.report.tables.values())
-
-
-def _requests(run: AccountRun) -> int:
-    return int(run.report.client_totals().get("requests_sent", 0))
-
-
-def _problems(run: AccountRun) -> list[str]:
-    """The account's failures, one line each: its own, then its tables' and its post-load steps'."""
-    lines = [run.error] if run.error else []
-    return lines + [redact(line) for line in [*run.report.failed.values(), *run.report.post_load_failures]]
-
-
-def _print_finished(run: AccountRun, options: RunOptions) -> None:
+def _print_finished(outcome: AccountOutcome, options: RunOptions) -> None:
     if options.log_format == "json":
         emit_json(
             "account",
-            account=run.account.name,
-            pipeline=run.account.pipeline_name,
-            status=run.status,
-            exit_code=run.code,
-            seconds=round(run.seconds, 1),
-            rows=_rows(run),
-            requests=_requests(run),
-            errors=_problems(run),
-            warnings=[*run.report.warnings],
+            account=outcome.account,
+            pipeline=outcome.pipeline,
+            status=outcome.status,
+            exit_code=outcome.code,
+            seconds=round(outcome.seconds, 1),
+            rows=outcome.rows,
+            requests=outcome.requests,
+            errors=list(outcome.errors),
+            warnings=list(outcome.warnings),
+            process=outcome.process,
         )
         return
-    if not run.started:
+    if not outcome.started:
         return
     print(
-        f"{run.account.name}: {run.status} in {run.seconds:.1f} s, {_rows(run):,} rows, {_requests(run)} requests",
+        f"{outcome.account}: {outcome.status} in {outcome.seconds:.1f} s, {outcome.rows:,} rows, "
+        f"{outcome.requests} requests",
         flush=True,
     )
-    for line in _problems(run):
-        print(f"error: {run.account.name}: {line}", file=sys.stderr, flush=True)
+    for line in outcome.errors:
+        print(f"error: {outcome.account}: {line}", file=sys.stderr, flush=True)
 
 
-def _print_summary(runs: list[AccountRun], elapsed: float, options: RunOptions) -> None:
+def _print_summary(outcomes: list[AccountOutcome], elapsed: float, options: RunOptions) -> None:
     counts: dict[str, int] = {}
-    for run in runs:
-        counts[run.status] = counts.get(run.status, 0) + 1
-    slowest = max(runs, key=lambda run: run.seconds)
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    slowest = max(outcomes, key=lambda outcome: outcome.seconds)
+    rows = sum(outcome.rows for outcome in outcomes)
     if options.log_format == "json":
         emit_json(
             "fleet_summary",
             seconds=round(elapsed, 1),
-            accounts=len(runs),
+            accounts=len(outcomes),
             statuses=counts,
-            rows=sum(_rows(run) for run in runs),
-            requests=sum(_requests(run) for run in runs),
-            slowest={"account": slowest.account.name, "seconds": round(slowest.seconds, 1)},
+            rows=rows,
+            requests=sum(outcome.requests for outcome in outcomes),
+            slowest={"account": slowest.account, "seconds": round(slowest.seconds, 1)},
         )
         return
     lines = [f"{'account':<24} {'status':<16} {'rows':>10} {'requests':>9} {'seconds':>8}"]
-    for run in sorted(runs, key=lambda run: run.account.name):
+    for outcome in sorted(outcomes, key=lambda outcome: outcome.account):
         lines.append(
-            f"{run.account.name:<24} {run.status:<16} {_rows(run):>10,} {_requests(run):>9} {run.seconds:>8.1f}"
+            f"{outcome.account:<24} {outcome.status:<16} {outcome.rows:>10,} {outcome.requests:>9} "
+            f"{outcome.seconds:>8.1f}"
         )
-        lines.extend(f"  warning: {line}" for line in run.report.warnings)
+        lines.extend(f"  warning: {line}" for line in outcome.warnings)
     tally = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
     lines.append(
-        f"{len(runs)} accounts ({tally}): {sum(_rows(run) for run in runs):,} rows in {elapsed:.1f} s; "
-        f"the slowest, {slowest.account.name}, took {slowest.seconds:.1f} s"
+        f"{len(outcomes)} accounts ({tally}): {rows:,} rows in {elapsed:.1f} s; "
+        f"the slowest, {slowest.account}, took {slowest.seconds:.1f} s"
     )
     print("\n".join(lines), flush=True)

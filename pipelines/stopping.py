@@ -29,9 +29,10 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
-def stop_on_signals(*reports: SyncReport) -> Iterator[None]:
-    """While the block runs, SIGINT and SIGTERM stop the runs gracefully (each report's `stop`: several when the
-    accounts of a fleet load at once); a second one exits now.
+def stop_on_signals(*reports: SyncReport, signals: tuple[int, ...] = SIGNALS, announce: bool = True) -> Iterator[None]:
+    """While the block runs, SIGINT and SIGTERM (`signals`) stop the runs gracefully (each report's `stop`: several
+    when the accounts of a fleet load at once); a second one exits now. `announce`: say so on stderr (a fleet's
+    worker process leaves that to the process that told it to stop).
 
     Only the main thread can install signal handlers; elsewhere (a scheduler's worker thread) the block runs as is.
     """
@@ -47,14 +48,13 @@ def stop_on_signals(*reports: SyncReport) -> Iterator[None]:
             os._exit(128 + signum)
         received.append(signum)
         name = signal.Signals(signum).name
-        os.write(
-            2,
-            f"{name}: stopping: no new requests; loading what was read (send {name} again to quit at once)\n".encode(),
-        )
+        if announce:
+            said = f"{name}: stopping: no new requests; loading what was read (send {name} again to quit at once)\n"
+            os.write(2, said.encode())
         for report in reports:
             report.stop.stop(Interrupted(signum))
 
-    previous = {signum: signal.signal(signum, receive) for signum in SIGNALS}
+    previous = {signum: signal.signal(signum, receive) for signum in signals}
     try:
         yield
     finally:

@@ -6,6 +6,7 @@ No speed is asserted here (benchmarks are not tests); the targets are judged by 
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -104,13 +105,17 @@ def test_the_analytics_refresh_builds_every_model_it_times(results):
         assert run["first_build"]["counts"]["models"] > 0 and not run["first_build"]["failures"]
 
 
-def test_the_fleet_loads_every_account_and_times_the_slowest_alone(results):
-    figures = results["scenarios"]["fleet"]
+@pytest.mark.parametrize("destination", ["duckdb", "postgres"])
+def test_the_fleet_loads_every_account_and_times_the_slowest_alone(results, destination):
+    figures = results["scenarios"]["fleet"]["by_destination"][destination]
     accounts = figures["by_account"]
-    assert len(accounts) == figures["accounts"] > 1
+    assert len(accounts) == results["scenarios"]["fleet"]["accounts"] > 1
     assert {account["status"] for account in accounts.values()} == {"done"}
     assert figures["fleet_rows"] == sum(account["rows"] for account in accounts.values()) > 0
     assert figures["slowest_account"] in accounts and figures["slowest_alone_seconds"] > 0
+    # into Postgres the accounts are dealt to a process a core, into DuckDB one process
+    processes = min(len(os.sched_getaffinity(0)), len(accounts)) if destination == "postgres" else 1
+    assert figures["processes"] == len({account["process"] for account in accounts.values()}) == processes
 
 
 def test_the_erp_asks_once_per_cpf_cnpj_and_a_quiet_run_only_its_lists(results):

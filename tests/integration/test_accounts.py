@@ -3,9 +3,14 @@ pipeline and dataset; --account runs one, --all-accounts all of them at once, a 
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import signal
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -16,7 +21,8 @@ from pipelines import hivestr_pipeline, ploomes_pipeline
 from pipelines.common import RunOptions
 from pipelines.run_lock import one_run_at_a_time
 from pipelines.stopping import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_USAGE
-from tests.integration.scripts import error_lines, run_script, scratch_database, script_env
+from simulators.core import LatencySettings
+from tests.integration.scripts import PROJECT_ROOT, error_lines, run_script, scratch_database, script_env
 from tests.integration.warehouse import Warehouse
 
 TABLES = "contacts,deals"
@@ -69,6 +75,7 @@ def test_all_accounts_load_at_once_each_into_its_dataset_and_a_refused_key_stops
             dsn = stack.enter_context(scratch_database(request.getfixturevalue("postgres_dsn")))
             warehouse = Warehouse("postgres", "", postgres_dsn=dsn)
             settings["DESTINATION__POSTGRES__CREDENTIALS"] = dsn
+            settings["FLEET__PROCESSES"] = "2"  # into Postgres the accounts are dealt to worker processes
         result = run_script("ploomes", argv, script_env(tmp_path / "dlt", **settings))
 
         assert result.returncode == EXIT_FAILED, result.stderr
@@ -78,13 +85,68 @@ def test_all_accounts_load_at_once_each_into_its_dataset_and_a_refused_key_stops
     [line] = error_lines(result)
     assert line.startswith("error: revoked: ") and "sources.ploomes.accounts.revoked.api_key" in line, line
     lines = result.stdout.splitlines()
-    assert lines[0] == "ploomes: loading 4 accounts (acme, beta, gamma, revoked), up to 10 at once"
+    spread = " in 2 processes" if destination == "postgres" else ""  # DuckDB's file takes one writing process
+    assert lines[0] == f"ploomes: loading 4 accounts (acme, beta, gamma, revoked), up to 10 at once{spread}"
     finished = sorted(line.split(":")[0] for line in lines[1:5])
     assert finished == ["acme", "beta", "gamma", "revoked"], result.stdout
     summary = {line.split()[0]: line.split()[1:] for line in lines[6:10]}
     assert summary["revoked"][0] == "failed" and summary["acme"][0] == "done"
     assert int(summary["beta"][1].replace(",", "")) > ACCOUNTS["beta"][0]  # rows of contacts and deals
     assert lines[-1].startswith("4 accounts (3 done, 1 failed): ")
+
+
+def events(stdout: str, kind: str) -> dict[str, dict]:
+    return {e["account"]: e for e in map(json.loads, stdout.splitlines()) if e["event"] == kind}
+
+
+def processes_with(marker: str) -> list[int]:
+    """Processes whose environment holds `marker` (a test's own dlt data dir): a fleet's leftover workers."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.postgres
+def test_into_postgres_accounts_are_dealt_to_worker_processes_and_sigterm_stops_them_all(tmp_path, request):
+    argv = ["--all-accounts", "--tables", TABLES, "--no-analytics", "--destination", "postgres", "--log-format", "json"]
+    with ExitStack() as stack:
+        settings, sims = stack.enter_context(account_simulators(ACCOUNTS))
+        dsn = stack.enter_context(scratch_database(request.getfixturevalue("postgres_dsn")))
+        settings.update(DESTINATION__POSTGRES__CREDENTIALS=dsn, FLEET__PROCESSES="2")
+        env = script_env(tmp_path / "dlt", **settings)
+        result = run_script("ploomes", argv, env)
+
+        assert result.returncode == 0, result.stderr
+        finished = events(result.stdout, "account")
+        assert {e["status"] for e in finished.values()} == {"done"}
+        assert len({e["process"] for e in finished.values()}) == 2, finished  # this process and one worker
+        warehouse = Warehouse("postgres", "", postgres_dsn=dsn)
+        for name, sim in sims.items():
+            assert contact_ids(warehouse, f"ploomes_{name}") == sorted(c["Id"] for c in sim.records("/Contacts"))
+
+        # Again from scratch, slowly, and SIGTERM once every account is reading: all stop, the workers with them.
+        for sim in sims.values():
+            sim.latency.settings = LatencySettings(per_request=0.2)
+            sim.request_log.clear()
+        command = [sys.executable, "pipelines/ploomes_pipeline.py", *argv, "--full-refresh"]
+        fleet = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while not all(sim.request_log.count() >= 2 for sim in sims.values()):
+            assert fleet.poll() is None and time.monotonic() < deadline, "the accounts never all started reading"
+            time.sleep(0.05)
+        fleet.send_signal(signal.SIGTERM)
+        stdout, stderr = fleet.communicate(timeout=120)
+
+    assert fleet.returncode == 128 + signal.SIGTERM, stderr
+    assert stderr.decode().count("SIGTERM: stopping") == 1, stderr  # said once, by the process that got it
+    stopped = events(stdout.decode(), "account")
+    assert sorted(stopped) == sorted(ACCOUNTS) and {e["status"] for e in stopped.values()} == {"stopped"}, stopped
+    assert not processes_with(str(tmp_path / "dlt")), "a worker outlived its fleet"
 
 
 @contextmanager

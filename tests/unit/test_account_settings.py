@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.accounts import Account, account_setting_names
-from pipelines.fleet import AccountRun, fleet_exit_code
+from pipelines.fleet import AccountOutcome, AccountRun, fleet_exit_code
 from sources.report import SyncReport
 
 
@@ -21,8 +21,11 @@ def test_a_message_names_the_accounts_own_setting_and_env_name():
     )
 
 
-def runs(*codes: int) -> list[AccountRun]:
-    return [AccountRun(Account("ploomes", f"a{n}", {}), SyncReport(), code=code) for n, code in enumerate(codes)]
+def outcomes(*codes: int) -> list[AccountOutcome]:
+    return [
+        AccountRun(Account("ploomes", f"a{n}", {}), SyncReport(), code=code, started=True).outcome()
+        for n, code in enumerate(codes)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -36,4 +39,4 @@ def runs(*codes: int) -> list[AccountRun]:
     ],
 )
 def test_the_fleet_exits_with_its_most_serious_accounts_code(codes, expected):
-    assert fleet_exit_code(runs(*codes)) == expected
+    assert fleet_exit_code(outcomes(*codes)) == expected
