@@ -55,7 +55,7 @@ def _run_fleet(job: dict[str, Any]) -> dict[str, Any]:
         code = run(options)
     lines = [json.loads(line) for line in events.getvalue().splitlines()]
     accounts = {
-        event["account"]: {key: event[key] for key in ("status", "seconds", "rows", "requests", "process")}
+        event["account"]: {key: event[key] for key in ("status", "seconds", "rows", "requests", "process", "errors")}
         for event in lines
         if event["event"] == "account"
     }

@@ -57,6 +57,7 @@ CHECKPOINT_PAGES = 500
 DUCKDB_GLOBAL_CONFIG = {"memory_limit": "128MB", "preserve_insertion_order": False}
 # Before the run starts any thread: a thread created earlier would keep a malloc arena of its own.
 memory.limit_growth()
+destinations.take_turns_loading_duckdb()
 # What to fix when the warehouse cannot be opened.
 WAREHOUSE_SETTINGS = {
     "duckdb": "--duckdb-path",

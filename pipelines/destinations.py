@@ -8,10 +8,14 @@ contacts. One DELETE per key, as dlt itself does for BigQuery, deletes the same 
 
 The factories report dlt's own destination type, so `dlt pipeline <name> info|show` opens the warehouse with dlt's
 stock destination (which differs only in how it merges).
+
+Pipelines loading at once into DuckDB in one process (a fleet's accounts) share one open database and its memory
+limit (pipelines/common.py: DUCKDB_GLOBAL_CONFIG): their load steps take turns (`take_turns_loading_duckdb`).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +23,7 @@ import dlt
 from dlt.destinations.impl.duckdb.duck import DuckDbClient
 from dlt.destinations.impl.postgres.postgres import PostgresClient
 from dlt.destinations.sql_jobs import SqlMergeFollowupJob
+from dlt.pipeline import trace as dlt_trace
 
 
 class _MergeByEachKey(SqlMergeFollowupJob):
@@ -79,3 +84,42 @@ class duckdb(_StockFactory, dlt.destinations.duckdb):  # noqa: N801 - named as t
 class postgres(_StockFactory, dlt.destinations.postgres):  # noqa: N801 - named as the dlt factory it stands for
     stock_type = "dlt.destinations.postgres"
     job_client = _PostgresClient
+
+
+class _OneDuckDbLoadAtATime:
+    """A dlt tracking module (dlt.pipeline.trace.TRACKING_MODULES): in this process, one pipeline at a time runs its
+    load step into DuckDB. A process keeps one DuckDB database a file, whose memory limit all its connections share:
+    ten accounts of a fleet merging at once once ran it out ("Out of Memory Error: failed to allocate data of size
+    2.0 KiB (122.2 MiB/122.0 MiB used)"), failing an account. DuckDB commits one writer at a time anyway."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Lock()
+        self._held = threading.local()  # the thread that took the turn gives it back
+
+    def on_start_trace(self, *args: Any) -> None:
+        pass
+
+    def on_start_trace_step(self, trace: Any, step: str, pipeline: Any) -> None:
+        if step == "load" and _loads_into_duckdb(pipeline):
+            self._turn.acquire()
+            self._held.turn = True
+
+    def on_end_trace_step(self, trace: Any, step: Any, *args: Any) -> None:
+        # dlt calls it in a `finally`, whether the step succeeded or raised
+        if step.step == "load" and getattr(self._held, "turn", False):
+            self._held.turn = False
+            self._turn.release()
+
+    def on_end_trace(self, *args: Any) -> None:
+        pass
+
+
+def _loads_into_duckdb(pipeline: Any) -> bool:
+    destination = getattr(pipeline, "destination", None)
+    return destination is not None and destination.destination_type == duckdb.stock_type
+
+
+def take_turns_loading_duckdb() -> None:
+    """Installs `_OneDuckDbLoadAtATime` (once)."""
+    if not any(isinstance(module, _OneDuckDbLoadAtATime) for module in dlt_trace.TRACKING_MODULES):
+        dlt_trace.TRACKING_MODULES.append(_OneDuckDbLoadAtATime())
