@@ -23,7 +23,7 @@ import dlt
 from dlt.common.configuration.exceptions import ConfigValueCannotBeCoercedException
 
 from pipelines.accounts import Account, AccountError, account_names, load_account
-from pipelines.common import RunOptions, UsageError, one_line, root_cause
+from pipelines.common import CHECKPOINT_PAGES, RunOptions, UsageError, one_line, root_cause
 from pipelines.progress import emit_json
 from pipelines.run_lock import AlreadyRunning
 from pipelines.stopping import (
@@ -38,10 +38,12 @@ from sources.http import redact
 from sources.report import SyncReport
 
 DEFAULT_MAX_CONCURRENT_ACCOUNTS = 10
-# Pages each table of an account reads before the account commits what it read (a run alone: CHECKPOINT_PAGES).
-# Accounts of the same size finish reading together, and each then normalized and loaded its whole load at once,
-# one after the other in this process: ten accounts of 114,000 rows took twice as long as one, the second half
-# spent after the last request, and held ten loads' memory at once. Small checkpoints load while others read.
+# Pages each table of an account reads before the account commits what it read, when the accounts share one process
+# (a run alone, or a fleet spread over worker processes: CHECKPOINT_PAGES). Accounts of the same size finish reading
+# together, and each then normalized and loaded its whole load at once, one after the other in this process: ten
+# accounts of 114,000 rows took twice as long as one, the second half spent after the last request. Small checkpoints
+# load while others read. Spread over two processes, the small checkpoints' own work cost more than that saved
+# (ten accounts: 168 s at 25 pages, 157-158 s at 150 or 500; bench/README.md).
 DEFAULT_FLEET_CHECKPOINT_PAGES = 25
 # Which account's exit code the fleet's is, most serious first (a signal's, 128 + n, comes before all).
 SEVERITY = (EXIT_FAILED, EXIT_ALREADY_RUNNING, EXIT_BUDGET_EXHAUSTED, EXIT_OK)
@@ -140,12 +142,13 @@ def run_fleet(
         )
     runs = [AccountRun(checked_account(system, name, source, credentials), SyncReport()) for name in names]
     limit = max_concurrent_accounts()
-    # a line per account, not per table of each
-    quiet = replace(options, progress=False, checkpoint_pages=min(options.checkpoint_pages, _fleet_checkpoint_pages()))
-    if fleet_processes.is_worker():
+    worker = fleet_processes.is_worker()
+    processes = 0 if worker else fleet_processes.worker_processes(options, len(runs))
+    pages = min(options.checkpoint_pages, _fleet_checkpoint_pages(spread=worker or processes > 1))
+    quiet = replace(options, progress=False, checkpoint_pages=pages)  # a line per account, not per table of each
+    if worker:
         fleet_processes.load_share(runs, quiet, run_account, limit)
         return EXIT_OK
-    processes = fleet_processes.worker_processes(options, len(runs))
     started = time.monotonic()
     _announce(options, system, runs, limit, processes)
     printing = threading.Lock()
@@ -200,11 +203,12 @@ def max_concurrent_accounts() -> int:
     return limit
 
 
-def _fleet_checkpoint_pages() -> int:
-    pages = dlt.config.get("fleet.checkpoint_pages", int) or DEFAULT_FLEET_CHECKPOINT_PAGES
-    if pages < 1:
+def _fleet_checkpoint_pages(spread: bool) -> int:
+    """`[fleet] checkpoint_pages`; by default small in one process, a run's own when spread over processes."""
+    pages = dlt.config.get("fleet.checkpoint_pages", int)
+    if pages is not None and pages < 1:
         raise UsageError(f"fleet.checkpoint_pages is {pages}: set it to 1 or more")
-    return pages
+    return pages or (CHECKPOINT_PAGES if spread else DEFAULT_FLEET_CHECKPOINT_PAGES)
 
 
 def _load(run: AccountRun, options: RunOptions, run_account: RunAccount) -> None:
