@@ -10,7 +10,6 @@ never stops the others; the fleet's summary has a line per account, and its exit
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import threading
 import time
@@ -160,7 +159,8 @@ def run_fleet(
     if processes > 1:
         outcomes = fleet_processes.load_in_processes(runs, quiet, run_account, limit, processes, print_finished)
     else:
-        outcomes = load_accounts(runs, quiet, run_account, limit, print_finished)
+        with stop_on_signals(*(run.report for run in runs)):
+            outcomes = load_accounts(runs, quiet, run_account, limit, print_finished)
     _print_summary(outcomes, time.monotonic() - started, options)
     return fleet_exit_code(outcomes)
 
@@ -171,15 +171,11 @@ def load_accounts(
     run_account: RunAccount,
     limit: int,
     finished: Callable[[AccountOutcome], None],
-    *reports_stopped_by_signals: SyncReport,
-    in_worker: bool = False,
 ) -> list[AccountOutcome]:
-    """The accounts in threads, `limit` at once; `finished` hears of each as it ends. SIGINT and SIGTERM stop them
-    (and the further `reports_stopped_by_signals`); in a worker process, its parent's SIGTERM only, quietly."""
+    """The accounts in threads, `limit` at once; `finished` hears of each as it ends. The caller decides what stops
+    them (`stop_on_signals` on their reports)."""
     outcomes = []
-    reports = [*(run.report for run in runs), *reports_stopped_by_signals]
-    signals = {"signals": (signal.SIGTERM,), "announce": False} if in_worker else {}
-    with stop_on_signals(*reports, **signals), ThreadPoolExecutor(limit, "account") as pool:
+    with ThreadPoolExecutor(limit, "account") as pool:
         futures = {pool.submit(_load, run, with_account(options, run.account), run_account): run for run in runs}
         for future in as_completed(futures):
             outcomes.append(futures[future].outcome())

@@ -33,7 +33,7 @@ import dlt
 
 from pipelines.common import RunOptions, UsageError
 from pipelines.fleet import AccountOutcome, AccountRun, RunAccount, load_accounts
-from pipelines.stopping import EXIT_FAILED
+from pipelines.stopping import EXIT_FAILED, stop_on_signals
 from sources.http import install_log_redaction
 from sources.http.stop import POLL_SECONDS
 from sources.report import SyncReport
@@ -99,8 +99,11 @@ def load_in_processes(
     )
     collector.start()
     try:
-        own = load_accounts(shares[0], options, run_account, per_process, finished, relay)
-        collector.join()
+        # signals are this process's to handle until every worker is done, its own share long finished or not
+        with stop_on_signals(relay, *(run.report for run in shares[0])):
+            own = load_accounts(shares[0], options, run_account, per_process, finished)
+            while collector.is_alive():
+                collector.join(POLL_SECONDS)
     finally:
         done.set()
         for worker in workers:
@@ -176,7 +179,9 @@ def load_share(runs: list[AccountRun], options: RunOptions, run_account: RunAcco
     """In a worker: its accounts, each outcome sent to the parent as it ends."""
     assert _worker is not None
     share = [run for run in runs if run.account.name in _worker.accounts]
-    load_accounts(share, options, run_account, min(limit, _worker.limit), _worker.outcomes.put, in_worker=True)
+    # the parent's SIGTERM only (a terminal's SIGINT is ignored), and quietly: the parent said it
+    with stop_on_signals(*(run.report for run in share), signals=(signal.SIGTERM,), announce=False):
+        load_accounts(share, options, run_account, min(limit, _worker.limit), _worker.outcomes.put)
 
 
 def _die_with_parent() -> None:
