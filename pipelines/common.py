@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
@@ -33,7 +34,7 @@ from pipelines.accounts import account_setting_names
 from pipelines.comments import write_comments
 from pipelines.progress import emit_json, showing_progress, table_fields
 from pipelines.run_lock import AlreadyRunning
-from pipelines.stopping import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_USAGE, stop_on_signals
+from pipelines.stopping import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_USAGE, exit_code, stop_on_signals
 from pipelines.sync_runs import record_run
 from sources.http import ApiError, RunStopped, install_log_redaction, redact
 from sources.report import SyncReport, TableReport
@@ -184,6 +185,27 @@ def normalize_since(text: str) -> str:
     except (ValueError, pendulum.parsing.exceptions.ParserError):
         raise UsageError(f"--since {text!r} is not a date: use YYYY-MM-DD or an ISO date-time") from None
     return moment.in_timezone("UTC").to_iso8601_string()
+
+
+def print_check(
+    check_access: Callable[..., dict[str, str]], settings: Sequence[str], options: RunOptions, works: str
+) -> int:
+    """--check: what each table (or endpoint) answered the credentials, a line each, then `works` with the count of
+    those that answered "ok..." ("The key works: {ok} of {all} tables readable.")."""
+    answers = check_access(**{k: v for k, v in options.extra.items() if k in settings})
+    for table, status in answers.items():
+        print(f"{table:<32} {status}")
+    ok = sum(status.startswith("ok") for status in answers.values())
+    print(works.format(ok=ok, all=len(answers)))
+    return 0
+
+
+def load_and_report(run_pipeline: Callable[[RunOptions], SyncReport], options: RunOptions) -> int:
+    """One account's load, then its summary; the exit code says how it ended."""
+    started = time.monotonic()
+    report = run_pipeline(options)
+    print_outcome(report, time.monotonic() - started, options.log_format)
+    return exit_code(report)
 
 
 def pipeline_settings(options: RunOptions, pipeline_name: str) -> dict[str, Any]:

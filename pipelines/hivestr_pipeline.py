@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,16 +26,16 @@ from pipelines.common import (
     RunOptions,
     UsageError,
     check_tables,
+    load_and_report,
     loader_file_format,
     main_guard,
     make_pipeline,
     pipeline_settings,
-    print_outcome,
+    print_check,
     run_until_complete,
 )
 from pipelines.fleet import for_account, run_fleet
 from pipelines.run_lock import one_run_at_a_time
-from pipelines.stopping import exit_code
 from sources.deletions import LoadedRows
 from sources.hivestr import ALL_TABLES, check_access, hivestr
 from sources.report import SyncReport
@@ -59,16 +58,8 @@ def run(options: RunOptions) -> int:
         return run_fleet(options, PIPELINE_NAME, hivestr, CREDENTIALS, run_pipeline)
     options = for_account(options, PIPELINE_NAME, hivestr, CREDENTIALS)
     if options.check:
-        readable = check_access(**{k: v for k, v in options.extra.items() if k in CHECK_SETTINGS})
-        for table, status in readable.items():
-            print(f"{table:<32} {status}")
-        ok = sum(status == "ok" for status in readable.values())
-        print(f"The key works: {ok} of {len(readable)} tables readable.")
-        return 0
-    started = time.monotonic()
-    report = run_pipeline(options)
-    print_outcome(report, time.monotonic() - started, options.log_format)
-    return exit_code(report)
+        return print_check(check_access, CHECK_SETTINGS, options, "The key works: {ok} of {all} tables readable.")
+    return load_and_report(run_pipeline, options)
 
 
 def run_pipeline(options: RunOptions, report: SyncReport | None = None) -> SyncReport:

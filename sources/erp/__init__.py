@@ -19,6 +19,7 @@ from dlt.sources import DltResource
 
 from sources.http import SYSTEM_CLOCK, ApiClient, ApiError, Clock
 from sources.report import SyncReport
+from sources.tables import selected_tables
 
 from . import settings
 from .client import build_client, checked_paths, filled
@@ -115,16 +116,9 @@ def _checked_registers(registers: Sequence[str] | str | None) -> list[str]:
 
 
 def _select(tables: Sequence[str] | None) -> set[str]:
-    if not tables:
-        return set(ALL_TABLES)
-    unknown = sorted(set(tables) - set(ALL_TABLES))
-    if unknown:
-        raise ValueError(
-            f"Unknown ERP table(s) {', '.join(unknown)} in --tables / sources.erp.tables; "
-            f"choose from: {', '.join(ALL_TABLES)}"
-        )
+    selected = selected_tables(tables, ALL_TABLES, "ERP")
     # installations and their services come with the client lookups that read them
-    return set(tables) | ({CLIENTS.table} if set(tables) & set(CLIENT_TABLES) else set())
+    return selected | ({CLIENTS.table} if selected & set(CLIENT_TABLES) else set())
 
 
 def _list_resource(entity: Entity, run: Run) -> DltResource:

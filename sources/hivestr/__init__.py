@@ -23,6 +23,7 @@ from sources.descriptions import with_descriptions
 from sources.history import check_history_tables
 from sources.http import SYSTEM_CLOCK, ApiClient, Clock, NotFoundError, PermissionDeniedError
 from sources.report import SyncReport
+from sources.tables import selected_tables
 
 from . import settings
 from .client import build_client
@@ -107,15 +108,8 @@ def hivestr(
 
 
 def _select(tables: Sequence[str] | None) -> list[Entity]:
-    if not tables:
-        return list(ENTITIES)
-    unknown = sorted(set(tables) - set(ALL_TABLES))
-    if unknown:
-        raise ValueError(
-            f"Unknown Hivestr table(s) {', '.join(unknown)} in --tables / sources.hivestr.tables; "
-            f"choose from: {', '.join(ALL_TABLES)}"
-        )
-    return [entity for entity in ENTITIES if set(entity.tables) & set(tables)]
+    selected = selected_tables(tables, ALL_TABLES, "Hivestr")
+    return [entity for entity in ENTITIES if set(entity.tables) & selected]
 
 
 def _resource(entity: Entity, run: Run) -> DltResource:

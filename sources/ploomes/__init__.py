@@ -19,6 +19,7 @@ from sources.history import History, check_history_tables
 from sources.http import NotFoundError, PermissionDeniedError
 from sources.isolation import settle_table_error
 from sources.report import SyncReport
+from sources.tables import selected_tables
 
 from . import settings
 from .client import build_client
@@ -100,7 +101,7 @@ def ploomes(
         warehouse=warehouse,
         literals=LiteralStyle(),
     )
-    selected = _select(tables)
+    selected = selected_tables(tables, ALL_TABLES, "Ploomes")
     catalog = FieldCatalog(lambda: sync.read_whole(CUSTOM_FIELDS_TABLE, "/Fields", expand=("Type",)))
     registry = ColumnRegistry(
         catalog, [e.table for e in ENTITIES if e.table in selected and e.fields_entity_id is not None], report.stop
@@ -109,18 +110,6 @@ def ploomes(
     if CUSTOM_FIELDS_TABLE in selected:
         resources.append(_custom_fields_resource(sync, registry))
     return resources
-
-
-def _select(tables: Sequence[str] | None) -> set[str]:
-    if not tables:
-        return set(ALL_TABLES)
-    unknown = sorted(set(tables) - set(ALL_TABLES))
-    if unknown:
-        raise ValueError(
-            f"Unknown Ploomes table(s) {', '.join(unknown)} in --tables / sources.ploomes.tables; "
-            f"choose from: {', '.join(ALL_TABLES)}"
-        )
-    return set(tables)
 
 
 def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry, keeps_history: bool) -> DltResource:
