@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
 from starlette.requests import Request
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from simulators.core.admin import RecordStore, ResetHook, build_admin_app
 from simulators.core.faults import DroppedConnection, FaultInjector, FaultKind, FaultRule
 from simulators.core.latency import LatencyModel
 from simulators.core.ratelimit import RateLimiter
@@ -234,3 +236,34 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replayed
+
+
+def simulated(
+    api: ASGIApp,
+    *,
+    authenticate: Authenticate,
+    render_error: ErrorRenderer,
+    limiter: RateLimiter,
+    faults: FaultInjector,
+    latency: LatencyModel,
+    log: RequestLog,
+    store: RecordStore | None = None,
+    on_reset: ResetHook | None = None,
+    admin_routes: Sequence[BaseRoute] = (),
+) -> SimulatorMiddleware:
+    """A system's `api` behind the behaviour every simulator shares (credentials, rate limit, faults, latency, the
+    request log), with the shared admin routes under /_sim (and the system's own `admin_routes`) steering the same
+    log, faults and limiter."""
+    admin = build_admin_app(
+        log=log, faults=faults, limiter=limiter, store=store, on_reset=on_reset, extra_routes=admin_routes
+    )
+    return SimulatorMiddleware(
+        api,
+        authenticate=authenticate,
+        render_error=render_error,
+        limiter=limiter,
+        faults=faults,
+        latency=latency,
+        log=log,
+        admin=admin,
+    )

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from simulators.core.admin import build_admin_app
 from simulators.core.documents import digits_only
-from simulators.core.middleware import SimulatorMiddleware
+from simulators.core.middleware import simulated
 from simulators.core.ratelimit import RateLimiter, SlidingWindowLimiter, Unlimited
 from simulators.core.server import BackgroundServer
 from simulators.erp import views, wire
@@ -44,15 +43,7 @@ class ErpSimulator:
             if config.requests_per_window
             else Unlimited()
         )
-        admin = build_admin_app(
-            log=self.request_log,
-            faults=self.faults,
-            limiter=self.limiter,
-            store=self,
-            on_reset=self._reset_data,
-            extra_routes=admin_routes(self),
-        )
-        self.app = SimulatorMiddleware(
+        self.app = simulated(
             build_api(lambda: self.dataset, lambda: self.switches),
             authenticate=token_check(config.token, config.token_header, config.token_scheme),
             render_error=render_error,
@@ -60,7 +51,9 @@ class ErpSimulator:
             faults=self.faults,
             latency=self.latency,
             log=self.request_log,
-            admin=admin,
+            store=self,
+            on_reset=self._reset_data,
+            admin_routes=admin_routes(self),
         )
 
     def serve(self) -> BackgroundServer:

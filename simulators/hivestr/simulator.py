@@ -6,8 +6,7 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
-from simulators.core.admin import build_admin_app
-from simulators.core.middleware import SimulatorMiddleware
+from simulators.core.middleware import simulated
 from simulators.core.ratelimit import FixedWindowLimiter, RateLimiter, Unlimited
 from simulators.core.server import BackgroundServer
 from simulators.core.shapes import shape_routes
@@ -51,15 +50,7 @@ class HivestrSimulator:
         )
         secret = config.jwt_secret or hashlib.sha256(f"hivestr-simulator-{config.seed}".encode()).hexdigest()
         self.tokens = TokenAuthority(dict(config.credentials), secret, config.token_ttl_seconds, config.clock)
-        admin = build_admin_app(
-            log=self.request_log,
-            faults=self.faults,
-            limiter=self.limiter,
-            store=self,
-            on_reset=self._reset_data,
-            extra_routes=[*admin_routes(self), *shape_routes(self.shapes)],
-        )
-        self.app = SimulatorMiddleware(
+        self.app = simulated(
             build_api(lambda: self.dataset, self.tokens, config, self.shapes),
             authenticate=self.tokens.authenticate,
             render_error=render_error,
@@ -67,7 +58,9 @@ class HivestrSimulator:
             faults=self.faults,
             latency=self.latency,
             log=self.request_log,
-            admin=admin,
+            store=self,
+            on_reset=self._reset_data,
+            admin_routes=[*admin_routes(self), *shape_routes(self.shapes)],
         )
 
     def _new_dataset(self) -> Dataset:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from simulators.core.admin import build_admin_app
-from simulators.core.middleware import SimulatorMiddleware
+from simulators.core.middleware import simulated
 from simulators.core.ratelimit import RateLimiter, SlidingWindowLimiter, Unlimited
 from simulators.core.server import BackgroundServer
 from simulators.core.shapes import shape_routes
@@ -36,15 +35,7 @@ class PloomesSimulator:
             if config.rate_limit_per_minute
             else Unlimited()
         )
-        admin = build_admin_app(
-            log=self.request_log,
-            faults=self.faults,
-            limiter=self.limiter,
-            store=self,
-            on_reset=self._reset_data,
-            extra_routes=[*field_routes(self), *shape_routes(self.shapes)],
-        )
-        self.app = SimulatorMiddleware(
+        self.app = simulated(
             build_api(config, lambda: self.dataset, self.shapes),
             authenticate=make_authenticate(config),
             render_error=odata_error,
@@ -52,7 +43,9 @@ class PloomesSimulator:
             faults=self.faults,
             latency=self.latency,
             log=self.request_log,
-            admin=admin,
+            store=self,
+            on_reset=self._reset_data,
+            admin_routes=[*field_routes(self), *shape_routes(self.shapes)],
         )
 
     def _new_dataset(self) -> Dataset:
