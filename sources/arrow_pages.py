@@ -90,6 +90,11 @@ def to_arrow(rows: Sequence[Mapping[str, Any]], types: dict[str, str]) -> pa.Tab
     return pa.Table.from_arrays(arrays, names=names)
 
 
+def concat(pages: Sequence[pa.Table]) -> pa.Table:
+    """One table of pages made by `to_arrow` with the same `types`: a column one page lacks is null in its rows."""
+    return pages[0] if len(pages) == 1 else pa.concat_tables(pages, promote_options="default")
+
+
 def _new_column_type(value: Any) -> str:
     data_type = py_type_to_sc_type(type(value))
     if data_type == "text" and is_iso_timestamp(str, value):

@@ -81,16 +81,13 @@ class History:
         """The item that records these rows (dicts) as versions."""
         return self._item([{**row, VERSION_HASH: version_hash(row)} for row in rows], self._hints)
 
-    def of_arrow(
-        self, table: pa.Table, rows: Sequence[Mapping[str, Any]], columns: Mapping[str, Mapping[str, Any]]
-    ) -> Any:
-        """The item that records these rows as versions: `table`, their Arrow table, with their hashes; `columns`:
-        the current table's column hints now, with the custom fields' columns the run found."""
+    def of_arrow(self, table: pa.Table, hashes: Sequence[str], columns: Mapping[str, Mapping[str, Any]]) -> Any:
+        """The item that records these rows as versions: `table`, their Arrow table, with their rows' `version_hash`es;
+        `columns`: the current table's column hints now, with the custom fields' columns the run found."""
         custom = {name: hint for name, hint in columns.items() if name not in self._columns and name != DELETED_AT}
         if self._hinted is None or self._hinted[0] != custom.keys():
             self._hinted = (custom.keys(), self._make_hints(custom))
-        hashes = pa.array([version_hash(row) for row in rows], type=pa.string())
-        return self._item(table.append_column(VERSION_HASH, hashes), self._hinted[1])
+        return self._item(table.append_column(VERSION_HASH, pa.array(hashes, type=pa.string())), self._hinted[1])
 
     def closing(self, ids: Sequence[Any]) -> Iterator[Any]:
         """The item that closes the current version of each record in `ids` (deleted at the source)."""
