@@ -433,7 +433,7 @@ def _complete(progress: dict[str, Any]) -> bool:
 class _Batch:
     """A table's rows and child rows, made Arrow a page at a time and handed to dlt a few thousand rows at a time:
     dlt's work per item is paid per `rows_per_item` rows, while the rows waiting for it take Arrow's room, not the
-    room of Python dicts (an account's peak in a fleet: 27 MB less than with dicts held as long)."""
+    room of Python dicts (one 114,000-row account alone: peak 352 -> 312 MB, at the same speed)."""
 
     def __init__(
         self,
