@@ -50,7 +50,7 @@ def _local(s: dict[str, Any]) -> Lines:
 
 def _memory(s: dict[str, Any]) -> Lines:
     for label in ("smaller", "larger"):
-        yield f"peak RSS, {s[label]['rows']:,} rows", f"{s[label]['peak_rss_mb']:.0f} MB ({s[label]['seconds']:.1f} s)"
+        yield f"peak memory, {s[label]['rows']:,} rows", f"{s[label]['peak_memory_mb']:.0f} MB ({s[label]['seconds']:.1f} s)"
     yield "larger / smaller", f"{s['larger_over_smaller']:.2f}"
 
 
@@ -99,7 +99,7 @@ def _fleet(s: dict[str, Any]) -> Lines:
         )
         yield (
             f"peak memory into {destination}: fleet (all its processes) / one account alone",
-            f"{d['fleet_peak_rss_mb']:.0f} MB / {d['slowest_alone_peak_rss_mb']:.0f} MB",
+            f"{d['fleet_peak_memory_mb']:.0f} MB / {d['slowest_alone_peak_memory_mb']:.0f} MB",
         )
 
 
