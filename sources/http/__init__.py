@@ -3,7 +3,7 @@
 Everything system-specific (credentials, rate, retry budget, setting names for messages) is passed in.
 """
 
-from sources.http.client import ApiClient
+from sources.http.client import ApiClient, decode_body
 from sources.http.clock import SYSTEM_CLOCK, Clock, ManualClock, SystemClock
 from sources.http.errors import (
     ApiError,

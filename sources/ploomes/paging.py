@@ -17,11 +17,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sources.http import InvalidResponseError, RunStop
+from sources.http import InvalidResponseError, RunStop, decode_body
 from sources.http.stop import POLL_SECONDS
 
 Page = list[dict[str, Any]]
 GetJson = Callable[[str, dict[str, Any]], Any]
+# The decoded JSON and the bytes it was decoded from (None when they cannot be decoded again as they are).
+GetJsonAndBody = Callable[[str, dict[str, Any]], tuple[Any, bytes | None]]
 
 
 class PagingRefused(InvalidResponseError):
@@ -161,15 +163,19 @@ class KeysetReader:
         in_flight_needed: Callable[[], int] | None = None,
         budget: PageBudget | None = None,
         run_stop: RunStop | None = None,
+        get_json_and_body: GetJsonAndBody | None = None,
     ):
         """A table is split into ranges of at least `min_pages_per_range` pages each, since every extra range costs
         up to one partial page (each range ends on a page of its own), and into no more than `in_flight_needed()`
         + 1: the requests in flight that keep the API busy (rate x latency, known once the first page was read),
         plus one for latency's jitter. `budget`, shared by the tables of a run, bounds the pages they hold at once.
         Every page is checked to continue after the one before it (`check_keyset_page`). Once `run_stop` is set,
-        the reader's threads stop and `pages()` raises RunStopped.
+        the reader's threads stop and `pages()` raises RunStopped. With `get_json_and_body`, a page read ahead
+        waits for its consumer as the bytes of its body, decoded again when taken: 1.9 MB instead of 4.6 MB of
+        decoded objects for a page of 300 contacts, and a run's tables keep pages waiting all along.
         """
         self._get_json = get_json
+        self._get_json_and_body = get_json_and_body
         self._query = query
         self.progress = progress
         self._max_ranges = max(1, max_ranges)
@@ -180,19 +186,24 @@ class KeysetReader:
         self.requests = 0
         self.total: int | None = None  # the rows the first page's count announced, when this run read it
 
-    def _fetch(self, after: int | None, upto: int | None) -> tuple[Page, bool, int | None]:
-        path = self._query.path
-        body = self._get_json(path, self._query.params(after, upto))
+    def _fetch(self, after: int | None, upto: int | None) -> tuple[Page, bytes | None, bool, int | None]:
+        """The page's rows, the bytes they can be decoded again from (None: keep the rows), whether it is the last,
+        and the count the server announced."""
+        path, params = self._query.path, self._query.params(after, upto)
+        if self._get_json_and_body is None:
+            body, raw = self._get_json(path, params), None
+        else:
+            body, raw = self._get_json_and_body(path, params)
         self.requests += 1
         rows = page_rows(body, path)
         check_keyset_page(rows, after, path)
         count = body.get("@odata.count")
-        return rows, _is_last_page(count, rows), count
+        return rows, raw, _is_last_page(count, rows), count
 
     def pages(self, max_pages: int | None = None) -> Iterator[Page]:
         """Yield pages until the table is read or `max_pages` were yielded (then `progress` says where to resume)."""
         if "ranges" not in self.progress:
-            rows, last, total = self._fetch(None, None)
+            rows, _, last, total = self._fetch(None, None)
             self.total = total if isinstance(total, int) else None
             if rows:
                 yield rows
@@ -200,7 +211,9 @@ class KeysetReader:
                 self.progress["ranges"] = []
                 return
             remaining = total - len(rows) if isinstance(total, int) else None
-            self.progress["ranges"] = self._split(row_id(rows[-1], self._query.path), remaining)
+            after = row_id(rows[-1], self._query.path)
+            del rows  # the consumer's now: not kept alive while the rest of the table is read
+            self.progress["ranges"] = self._split(after, remaining)
             max_pages = None if max_pages is None else max_pages - 1
         yield from self._read_ranges(max_pages)
 
@@ -244,7 +257,7 @@ class KeysetReader:
         open_ranges = [r for r in self.progress["ranges"] if not r.get("done")]
         if not open_ranges:
             return
-        results: queue.Queue[tuple[dict[str, Any], Page, bool] | BaseException] = queue.Queue()
+        results: queue.Queue[tuple[dict[str, Any], Page | bytes, bool] | BaseException] = queue.Queue()
         # A page holds its place in the budget from its request until the consumer takes it.
         share = _TableShare(limit=len(open_ranges))
         stop = threading.Event()
@@ -255,12 +268,12 @@ class KeysetReader:
                 while True:
                     if not self._budget.acquire(share, stop, self._run_stop):
                         return
-                    rows, last, _ = self._fetch(after, range_["upto"])
+                    rows, raw, last, _ = self._fetch(after, range_["upto"])
                     after = row_id(rows[-1], self._query.path) if rows else after
-                    results.put((range_, rows, last))
+                    results.put((range_, rows if raw is None or not rows else raw, last))
                     # Waiting for its next place, a reader must not keep this page alive after the consumer is
                     # done with it: unthrottled, 40 readers kept 40 decoded pages that nothing used any more.
-                    del rows
+                    del rows, raw
                     if last:
                         return
             except BaseException as error:  # noqa: BLE001 - handed to the consuming thread, which re-raises it
@@ -278,6 +291,8 @@ class KeysetReader:
                     raise item
                 range_, rows, last = item
                 item = None  # nor may this frame, while it waits for the next one
+                if isinstance(rows, bytes):
+                    rows = page_rows(decode_body(rows), self._query.path)
                 if rows:
                     last_id = row_id(rows[-1], self._query.path)
                     yield rows

@@ -288,6 +288,7 @@ class RecordsRead:
             in_flight_needed=sync.in_flight_needed,
             budget=sync.budget,
             run_stop=sync.stop,
+            get_json_and_body=sync.client.get_json_and_body,
         )
         try:
             for page in reader.pages(sync.max_pages):
@@ -295,6 +296,8 @@ class RecordsRead:
                 if reader.total is not None and self._pages_read == 1:
                     self._report.expect_rows(self._entity.table, reader.total, sync.page_size)
                 yield page
+                # taken, the decoded page is its consumer's: this frame waits for the next one without it
+                del page
         finally:
             self._requests += reader.requests
 

@@ -26,6 +26,7 @@ from sources.http import (
     RateLimitExhausted,
     RetryPolicy,
     ServerError,
+    decode_body,
     redact,
 )
 from sources.http.stats import ClientStats
@@ -118,6 +119,18 @@ def test_post_json_sends_a_json_body():
 def test_no_content_decodes_to_none():
     with make_client(Recorder(httpx.Response(204))) as client:
         assert client.get_json("/Deals") is None
+
+
+def test_get_json_and_body_gives_the_bytes_that_decode_to_the_same_json_or_none_for_a_lenient_reading():
+    body = b'{"value": [{"Id": 1, "Name": "Ac\xc3\xa9"}]}'
+    lenient = b'{"value": [{"Id": 1, "Amount": NaN}]}'  # orjson refuses NaN; the json module reads it
+    recorder = Recorder(httpx.Response(200, content=body), httpx.Response(200, content=lenient))
+
+    with make_client(recorder) as client:
+        decoded, raw = client.get_json_and_body("/Deals")
+        assert raw == body and decode_body(raw) == decoded == {"value": [{"Id": 1, "Name": "Acé"}]}
+        decoded, raw = client.get_json_and_body("/Deals")
+        assert raw is None and decoded["value"][0]["Id"] == 1
 
 
 def test_absolute_url_on_the_same_origin_is_followed_and_another_origin_is_refused():

@@ -1,9 +1,13 @@
 """Keyset paging against a tiny fake of the Ploomes query surface (Id ranges, $count, $top, $orderby)."""
 
 import bisect
+import gc
 import re
 import threading
+import time
+import weakref
 
+import orjson
 import pytest
 
 from sources.ploomes.paging import KeysetReader, PageBudget, Query
@@ -190,3 +194,67 @@ def test_a_table_whose_pages_are_not_taken_never_stops_another_table_sharing_the
     thread.join(timeout=10)
     pages.close()
     assert_each_row_once(got, list(range(1, 9_001)))
+
+
+class Rows(list):
+    """A page's decoded rows that a test can hold a weak reference to (a plain list takes none)."""
+
+
+class WatchedTable(FakeTable):
+    """Answers with bodies as an HTTP client reads them (their bytes, and what they decode to), and keeps a weak
+    reference to every decoded page it handed out."""
+
+    def __init__(self, ids, cap=300):
+        super().__init__(ids, cap)
+        self.decoded = []
+
+    def get_json(self, path, params):
+        body = super().get_json(path, params)
+        body["value"] = Rows(body["value"])
+        with self.lock:
+            self.decoded.append(weakref.ref(body["value"]))
+        return body
+
+    def get_json_and_body(self, path, params):
+        body = self.get_json(path, params)
+        return body, orjson.dumps(body)
+
+    def alive(self):
+        gc.collect()
+        return sum(ref() is not None for ref in self.decoded)
+
+
+def test_the_first_page_is_not_kept_alive_while_the_rest_of_the_table_is_read():
+    table = WatchedTable(range(1, 1_001))
+    reader = KeysetReader(
+        table.get_json, Query("/X", page_size=100), {}, max_ranges=1, get_json_and_body=table.get_json_and_body
+    )
+    pages = reader.pages()
+    assert [row["Id"] for row in next(pages)] == list(range(1, 101))
+    assert [row["Id"] for row in next(pages)] == list(range(101, 201))
+    assert table.alive() == 0  # the first page went when its consumer let it go; the others wait as bytes
+
+
+def test_pages_read_ahead_wait_for_their_consumer_as_bytes_and_are_decoded_when_taken():
+    ids = list(range(1, 3_001))
+    table = WatchedTable(ids)
+    reader = KeysetReader(
+        table.get_json,
+        Query("/X", page_size=100),
+        {},
+        max_ranges=4,
+        budget=PageBudget(8),
+        get_json_and_body=table.get_json_and_body,
+    )
+    pages = reader.pages()
+    got = [row["Id"] for row in next(pages)] + [row["Id"] for row in next(pages)]
+    deadline = time.monotonic() + 5
+    # the first page, the highest Id, the page taken, then a page read ahead by each of the four ranges
+    while len(table.calls) < 1 + 1 + 1 + 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)
+    assert len(table.calls) == 7
+    assert table.alive() == 0  # the pages read ahead are not held decoded
+    for page in pages:
+        got += [row["Id"] for row in page]
+    assert_each_row_once(got, ids)
