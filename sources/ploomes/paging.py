@@ -105,7 +105,7 @@ def _is_last_page(count: Any, rows: Page) -> bool:
 class PageBudget:
     """Pages requested or read and not yet taken by their table's consumer, over every table of a run.
 
-    At most `limit` of them (a decoded page is a few MB), yet a table holding none may always request one: no
+    At most `limit` of them (a page is a few MB), yet a table holding none may always request one: no
     table waits for another table's consumer, which dlt may not be running (its extract threads are few, and a
     table waiting for its pages occupies one).
     """
