@@ -449,7 +449,6 @@ class _Batch:
         self._table, self._sync, self._child_hints, self._parent_hints = table, sync, child_hints, parent_hints
         self._history = history
         self._pages: list[pa.Table] = []
-        self._rows = 0
         self._hashes: list[str] = []  # the rows' version hashes, for the history table
         self._children: dict[str, list[pa.Table]] = {child: [] for child in child_hints}
         self._child_rows: dict[str, int] = dict.fromkeys(child_hints, 0)
@@ -459,7 +458,6 @@ class _Batch:
         types = self._sync.column_types
         if rows:
             self._pages.append(to_arrow(rows, types.table(self._table, self._parent_hints()["columns"])))
-            self._rows += len(rows)
             if self._history is not None:
                 self._hashes += map(version_hash, rows)
         for table, child_rows in children.items():
@@ -467,12 +465,12 @@ class _Batch:
                 child_types = types.table(table, self._child_hints[table]["columns"])
                 self._children[table].append(to_arrow(child_rows, child_types))
                 self._child_rows[table] += sum(CLEARED_MARKER not in row for row in child_rows)
-        return self._rows
+        return sum(page.num_rows for page in self._pages)
 
     def items(self) -> Iterator[Any]:
         """dlt items of what is held, and empties it."""
-        pages, rows, hashes = self._pages, self._rows, self._hashes
-        self._pages, self._rows, self._hashes = [], 0, []
+        pages, hashes = self._pages, self._hashes
+        self._pages, self._hashes = [], []
         if not pages:
             return
         hints = self._parent_hints()
@@ -480,7 +478,7 @@ class _Batch:
         yield dlt.mark.with_hints(records, hints, create_table_variant=True)
         if self._history is not None:
             yield self._history.of_arrow(records, hashes, hints["columns"])
-        self._sync.report.add_rows(self._table, rows)
+        self._sync.report.add_rows(self._table, records.num_rows)
         for table, child_pages in self._children.items():
             if child_pages:
                 self._children[table] = []
