@@ -64,12 +64,14 @@ class _ReturnFreedMemory:
 
     def __init__(self) -> None:
         self._runs = 0
+        self._trimming = False  # a thread is trimming (it may outlive the last run by one wait)
         self._changed = threading.Condition()
 
     def on_start_trace(self, *args: Any) -> None:
         with self._changed:
             self._runs += 1
-            if self._runs == 1:
+            if not self._trimming:
+                self._trimming = True
                 threading.Thread(target=self._trim_while_running, name="return-freed-memory", daemon=True).start()
 
     def on_start_trace_step(self, *args: Any) -> None:
@@ -89,6 +91,7 @@ class _ReturnFreedMemory:
                 self._changed.wait(TRIM_INTERVAL_SECONDS)
                 if self._runs:
                     return_freed_memory()
+            self._trimming = False
 
 
 def use_system_arrow_allocator() -> None:
