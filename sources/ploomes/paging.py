@@ -261,6 +261,9 @@ class KeysetReader:
         # A page holds its place in the budget from its request until the consumer takes it.
         share = _TableShare(limit=len(open_ranges))
         stop = threading.Event()
+        # Set while the consumer waits for a page: one arriving then is taken at once, so it is handed over decoded
+        # (decoding a page again cost a sixth of an account's CPU time, which a fleet's processes are short of).
+        taker_waiting = threading.Event()
 
         def read(range_: dict[str, Any]) -> None:
             after = range_["after"]
@@ -270,7 +273,8 @@ class KeysetReader:
                         return
                     rows, raw, last, _ = self._fetch(after, range_["upto"])
                     after = row_id(rows[-1], self._query.path) if rows else after
-                    results.put((range_, rows if raw is None or not rows else raw, last))
+                    decoded = raw is None or not rows or taker_waiting.is_set()
+                    results.put((range_, rows if decoded else raw, last))
                     # Waiting for its next place, a reader must not keep this page alive after the consumer is
                     # done with it: unthrottled, 40 readers kept 40 decoded pages that nothing used any more.
                     del rows, raw
@@ -285,7 +289,7 @@ class KeysetReader:
         try:
             running, yielded = len(open_ranges), 0
             while running:
-                item = self._next_result(results)
+                item = self._next_result(results, taker_waiting)
                 self._budget.release(share)
                 if isinstance(item, BaseException):
                     raise item
@@ -308,9 +312,17 @@ class KeysetReader:
             stop.set()
             self._budget.release_all(share)
 
-    def _next_result(self, results: queue.Queue) -> Any:
-        while True:
-            try:
-                return results.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                self._run_stop.check()
+    def _next_result(self, results: queue.Queue, waiting: threading.Event) -> Any:
+        try:
+            return results.get_nowait()
+        except queue.Empty:
+            pass
+        waiting.set()
+        try:
+            while True:
+                try:
+                    return results.get(timeout=POLL_SECONDS)
+                except queue.Empty:
+                    self._run_stop.check()
+        finally:
+            waiting.clear()

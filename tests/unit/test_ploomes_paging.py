@@ -10,6 +10,7 @@ import weakref
 import orjson
 import pytest
 
+from sources.ploomes import paging
 from sources.ploomes.paging import KeysetReader, PageBudget, Query
 
 
@@ -258,3 +259,25 @@ def test_pages_read_ahead_wait_for_their_consumer_as_bytes_and_are_decoded_when_
     for page in pages:
         got += [row["Id"] for row in page]
     assert_each_row_once(got, ids)
+
+
+class SlowWatchedTable(WatchedTable):
+    """Pages that take a while to arrive, as a rate-limited API's do."""
+
+    def get_json_and_body(self, path, params):
+        time.sleep(0.02)
+        return super().get_json_and_body(path, params)
+
+
+def test_a_page_arriving_while_its_consumer_waits_is_handed_over_as_read_not_decoded_again(monkeypatch):
+    decoded_again = []
+    monkeypatch.setattr(paging, "decode_body", lambda body: decoded_again.append(body) or orjson.loads(body))
+    ids = list(range(1, 2_001))
+    table = SlowWatchedTable(ids)
+    reader = KeysetReader(
+        table.get_json, Query("/X", page_size=100), {}, max_ranges=1, get_json_and_body=table.get_json_and_body
+    )
+    got = [row["Id"] for page in reader.pages() for row in page]  # a consumer always waiting for the next page
+    assert_each_row_once(got, ids)
+    assert len(table.calls) == 20  # the count says when the last page came
+    assert decoded_again == []
