@@ -512,9 +512,9 @@ def _timed_builds(
 
 def fleet(size: Size) -> dict[str, Any]:
     """8. Ten Ploomes accounts loaded at once (--all-accounts), each its own simulator at the real rate limit (time
-    scaled as scenario 1's), against the slowest of them loaded alone; peak memory of the fleet's processes. Into
-    DuckDB the fleet runs in one process (a DuckDB file takes one writing process), into Postgres in one process a
-    core (pipelines/fleet_processes.py): each destination is timed, and judged, on its own."""
+    scaled as scenario 1's), against the slowest of them loaded alone; peak memory of the fleet's processes (one a
+    core, pipelines/fleet_processes.py; into DuckDB taking turns on the file). Each destination is timed, and judged,
+    on its own."""
     rate = round(PLOOMES_RATE * size.ploomes_speedup)
     flags = ["--scale", str(size.fleet_account), "--rate-limit", str(rate)]
     flags += ["--latency", str(0.5 / size.ploomes_speedup), "--latency-jitter", str(0.5 / size.ploomes_speedup)]

@@ -10,7 +10,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from pipelines import analytics, dashboard, destinations, memory
 from pipelines.accounts import account_setting_names
 from pipelines.comments import write_comments
+from pipelines.duckdb_turns import kept_open_in_turn, taking_turns, turn_on
 from pipelines.progress import emit_json, showing_progress, table_fields
 from pipelines.run_lock import AlreadyRunning
 from pipelines.stopping import EXIT_ALREADY_RUNNING, EXIT_FAILED, EXIT_USAGE, exit_code, stop_on_signals
@@ -251,10 +252,15 @@ def run_until_complete(
         analytics.prepare_load(pipeline, options)
         with _warehouse_kept_open(options):
             loads = _load_in_checkpoints(pipeline, make_source, run_checkpoint, report, options)
-    with _ONE_POST_LOAD_AT_A_TIME:
+    with _ONE_POST_LOAD_AT_A_TIME, _warehouse_turn(options):
         analytics.build_after_load(pipeline, report, options)
         dashboard.write_after_load(pipeline, report, options)
     return loads
+
+
+def _warehouse_turn(options: RunOptions) -> AbstractContextManager[None]:
+    """dbt opens the DuckDB file itself: in this process's turn, when a fleet's processes take turns on it."""
+    return turn_on(options.duckdb_path) if options.destination == "duckdb" else nullcontext()
 
 
 @contextmanager
@@ -263,7 +269,7 @@ def _warehouse_kept_open(options: RunOptions) -> Iterator[None]:
     after, and closing the last one closes the database, which writes a checkpoint: a run opened and closed the file
     some 24 times, a quarter of a small run's time. While a connection is open, DuckDB hands dlt's the same open
     database (it keeps one per file and process)."""
-    if options.destination != "duckdb":
+    if options.destination != "duckdb" or taking_turns():  # then the file is open only in this process's turns
         yield
         return
     held = None
@@ -304,9 +310,10 @@ def _load_in_checkpoints(
     finally:
         # Whatever ended the run, no thread of it may go on waiting (a reader whose table dlt abandoned, say).
         report.stop.stop(RunStopped(RuntimeError("the run ended")))
-    record_run(pipeline, report)
-    if report.stop.interrupted is None:  # a signal asked to stop soon: the next run writes them
-        write_comments(pipeline, report)
+    with kept_open_in_turn(options.duckdb_path) if options.destination == "duckdb" else nullcontext():
+        record_run(pipeline, report)
+        if report.stop.interrupted is None:  # a signal asked to stop soon: the next run writes them
+            write_comments(pipeline, report)
     return loads
 
 

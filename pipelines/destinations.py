@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 import dlt
@@ -24,6 +25,8 @@ from dlt.destinations.impl.duckdb.duck import DuckDbClient
 from dlt.destinations.impl.postgres.postgres import PostgresClient
 from dlt.destinations.sql_jobs import SqlMergeFollowupJob
 from dlt.pipeline import trace as dlt_trace
+
+from pipelines.duckdb_turns import kept_open_in_turn, take_turns_with, taking_turns
 
 
 class _MergeByEachKey(SqlMergeFollowupJob):
@@ -54,7 +57,9 @@ class _MergeByEachKeyClient:
 
 
 class _DuckDbClient(_MergeByEachKeyClient, DuckDbClient):
-    pass
+    def __init__(self, schema: Any, config: Any, capabilities: Any) -> None:
+        take_turns_with(config.credentials)  # processes of a fleet taking turns on the file (pipelines/duckdb_turns)
+        super().__init__(schema, config, capabilities)
 
 
 class _PostgresClient(_MergeByEachKeyClient, PostgresClient):
@@ -103,12 +108,27 @@ class _OneDuckDbLoadAtATime:
         if step == "load" and _loads_into_duckdb(pipeline):
             self._turn.acquire()
             self._held.turn = True
+            # and the file's turn among processes, when a fleet's take turns on it (pipelines/duckdb_turns.py)
+            self._held.file = (
+                kept_open_in_turn(pipeline.destination.config_params["credentials"].database)
+                if taking_turns()
+                else nullcontext()
+            )
+            try:
+                self._held.file.__enter__()
+            except BaseException:
+                self._give_back()
+                raise
 
     def on_end_trace_step(self, trace: Any, step: Any, *args: Any) -> None:
         # dlt calls it in a `finally`, whether the step succeeded or raised
         if step.step == "load" and getattr(self._held, "turn", False):
-            self._held.turn = False
-            self._turn.release()
+            self._held.file.__exit__(None, None, None)
+            self._give_back()
+
+    def _give_back(self) -> None:
+        self._held.turn = False
+        self._turn.release()
 
     def on_end_trace(self, *args: Any) -> None:
         pass

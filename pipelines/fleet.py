@@ -1,10 +1,11 @@
 """--account and --all-accounts: the accounts of one system (pipelines/accounts.py), one pipeline and dataset each.
 
 --all-accounts loads them concurrently: each account has its own API rate limit, so a fleet takes about as long as
-its slowest account. Their rows are processed in threads, which share one core; into Postgres the accounts are
-spread over worker processes, one per core (pipelines/fleet_processes.py). `[fleet] max_concurrent_accounts` bounds
-how many load at once (memory grows with each). An account that fails, or is already being loaded by another run,
-never stops the others; the fleet's summary has a line per account, and its exit code is the most serious of theirs.
+its slowest account. Their rows are processed in threads, which share one core, so the accounts are spread over
+worker processes, one per core (pipelines/fleet_processes.py; into DuckDB they take turns on the file). `[fleet]
+max_concurrent_accounts` bounds how many load at once (memory grows with each). An account that fails, or is already
+being loaded by another run, never stops the others; the fleet's summary has a line per account, and its exit code
+is the most serious of theirs.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from sources.report import SyncReport
 
 DEFAULT_MAX_CONCURRENT_ACCOUNTS = 10
 # Pages each table of an account reads before the account commits what it read, when the accounts share one process
-# (a run alone, or a fleet spread over worker processes: CHECKPOINT_PAGES). Accounts of the same size finish reading
+# (`[fleet] processes = 1`, or one core; a run alone, or a fleet spread over processes: CHECKPOINT_PAGES). Accounts of the same size finish reading
 # together, and each then normalized and loaded its whole load at once, one after the other in this process: ten
 # accounts of 114,000 rows took twice as long as one, the second half spent after the last request. Small checkpoints
 # load while others read. Spread over two processes, the small checkpoints' own work cost more than that saved

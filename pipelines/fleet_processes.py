@@ -5,7 +5,8 @@ dlt's extract and normalize) holds one interpreter lock per process: ten account
 rate, took 1.38 times as long as one alone in one process on two cores (bench scenario 8). Here the accounts are
 dealt to `[fleet] processes` processes (default: one per core, at most one per account); this one loads the first
 share in threads as before, each worker process another share, and this process prints every account's line as it
-ends. Into DuckDB the fleet stays in one process: a DuckDB file takes one writing process at a time.
+ends. A DuckDB file takes one writing process at a time: into DuckDB the processes take turns on it
+(pipelines/duckdb_turns.py).
 
 A worker is the script itself, spawned (`multiprocessing`): it reads the same settings and checks them again, loads
 its share, and sends each account's outcome back. SIGINT and SIGTERM reach this process, which stops its own share
@@ -32,6 +33,7 @@ from typing import Any
 import dlt
 
 from pipelines.common import RunOptions, UsageError
+from pipelines.duckdb_turns import take_turns_on_duckdb
 from pipelines.fleet import AccountOutcome, AccountRun, RunAccount, load_accounts
 from pipelines.stopping import EXIT_FAILED, stop_on_signals
 from sources.http import install_log_redaction
@@ -58,12 +60,10 @@ def is_worker() -> bool:
 
 
 def worker_processes(options: RunOptions, accounts: int) -> int:
-    """`[fleet] processes` (default: this machine's cores), at most one per account; 1 into DuckDB."""
+    """`[fleet] processes` (default: this machine's cores), at most one per account."""
     configured = dlt.config.get("fleet.processes", int)
     if configured is not None and configured < 1:
         raise UsageError(f"fleet.processes is {configured}: set it to 1 or more (or leave it out: one per core)")
-    if options.destination == "duckdb":
-        return 1
     return max(1, min(configured or len(os.sched_getaffinity(0)), accounts))
 
 
@@ -76,6 +76,8 @@ def load_in_processes(
     finished: Callable[[AccountOutcome], None],
 ) -> list[AccountOutcome]:
     """The accounts dealt to `processes` processes, this one included, at most `limit` loading at once in all."""
+    if options.destination == "duckdb":
+        take_turns_on_duckdb()
     shares = [runs[n::processes] for n in range(processes)]
     per_process = max(1, math.ceil(limit / processes))
     context = multiprocessing.get_context("spawn")  # this process runs threads already: no fork
@@ -171,6 +173,8 @@ def _work(module: str, accounts: list[str], limit: int, options: RunOptions, out
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the parent, which says so
     logging.basicConfig(level=logging.DEBUG if options.debug else logging.WARNING, format="%(levelname)s %(message)s")
     install_log_redaction()
+    if options.destination == "duckdb":
+        take_turns_on_duckdb()
     _worker = _Worker(set(accounts), limit, outcomes)
     importlib.import_module(module).run(options)
 

@@ -76,7 +76,7 @@ def test_all_accounts_load_at_once_each_into_its_dataset_and_a_refused_key_stops
             dsn = stack.enter_context(scratch_database(request.getfixturevalue("postgres_dsn")))
             warehouse = Warehouse("postgres", "", postgres_dsn=dsn)
             settings["DESTINATION__POSTGRES__CREDENTIALS"] = dsn
-            settings["FLEET__PROCESSES"] = "2"  # into Postgres the accounts are dealt to worker processes
+        settings["FLEET__PROCESSES"] = "2"  # the accounts are dealt to worker processes (into DuckDB, taking turns)
         result = run_script("ploomes", argv, script_env(tmp_path / "dlt", **settings))
 
         assert result.returncode == EXIT_FAILED, result.stderr
@@ -86,8 +86,7 @@ def test_all_accounts_load_at_once_each_into_its_dataset_and_a_refused_key_stops
     [line] = error_lines(result)
     assert line.startswith("error: revoked: ") and "sources.ploomes.accounts.revoked.api_key" in line, line
     lines = result.stdout.splitlines()
-    spread = " in 2 processes" if destination == "postgres" else ""  # DuckDB's file takes one writing process
-    assert lines[0] == f"ploomes: loading 4 accounts (acme, beta, gamma, revoked), up to 10 at once{spread}"
+    assert lines[0] == "ploomes: loading 4 accounts (acme, beta, gamma, revoked), up to 10 at once in 2 processes"
     finished = sorted(line.split(":")[0] for line in lines[1:5])
     assert finished == ["acme", "beta", "gamma", "revoked"], result.stdout
     summary = {line.split()[0]: line.split()[1:] for line in lines[6:10]}
@@ -257,3 +256,25 @@ def test_a_misconfigured_account_gets_one_line_naming_the_setting(argv, settings
     err = capsys.readouterr().err
     assert expected in err, err
     assert err.count("\n") == 1 or "usage:" in err
+
+
+def test_into_duckdb_the_worker_processes_take_turns_on_the_file_for_loads_and_marts(tmp_path):
+    """dlt's openings of the file go through its turn (pipelines/duckdb_turns.py), dbt's build through its own."""
+    accounts = {"acme": ACCOUNTS["acme"], "beta": ACCOUNTS["beta"]}
+    with account_simulators(accounts) as (settings, sims):
+        warehouse = Warehouse("duckdb", "", duckdb_path=tmp_path / "w.duckdb")
+        argv = ["--all-accounts", "--tables", TABLES, "--log-format", "json", "--duckdb-path", str(warehouse.duckdb_path)]
+        env = script_env(tmp_path / "dlt", FLEET__PROCESSES="2", ANALYTICS__ENABLED="true", **settings)
+        result = run_script("ploomes", argv, env)
+
+        assert result.returncode == 0, result.stderr
+        finished = events(result.stdout, "account")
+        assert len({e["process"] for e in finished.values()}) == 2, finished
+        for name, sim in sims.items():
+            assert contact_ids(warehouse, f"ploomes_{name}") == sorted(c["Id"] for c in sim.records("/Contacts"))
+            health = warehouse.query(
+                f"select table_name, live_rows from ploomes_{name}_analytics.ploomes__sync_health "
+                "where table_name in ('contacts', 'deals') order by table_name"
+            )
+            expected = [("contacts", len(list(sim.records("/Contacts")))), ("deals", len(list(sim.records("/Deals"))))]
+            assert [(row["table_name"], row["live_rows"]) for row in health] == expected
