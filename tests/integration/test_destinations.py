@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dlt
+import pytest
 
 from pipelines.common import make_pipeline
 from tests.integration.conftest import run_options
@@ -27,3 +28,19 @@ def test_a_child_table_merge_replaces_a_parents_children_by_one_delete_per_key(w
     deletes = [statement for statement in statements if statement.startswith("DELETE")]
     assert len(deletes) == 4  # two loads, a DELETE for `id` and one for `contact_id` in each
     assert not any(" OR " in statement for statement in deletes)
+
+
+@pytest.mark.parametrize("destination", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_postgres_tables_get_no_index_on_dlts_random_row_key(warehouse, tmp_path):
+    """dlt's default gives `_dlt_id` a UNIQUE index in every table and its staging copy: two index insertions a row,
+    for a key nothing queries (.dlt/config.toml `[destination.postgres] create_indexes`)."""
+    pipeline = make_pipeline("index_check", run_options(warehouse, tmp_path))
+    for rows in ([{"id": 1}, {"id": 2}], [{"id": 2}, {"id": 3}]):
+        pipeline.run(dlt.resource(rows, name="contacts", write_disposition="merge", primary_key="id"))
+
+    assert [row["id"] for row in warehouse.query(f"select id from {warehouse.dataset}.contacts order by id")] == [1, 2, 3]
+    indexes = warehouse.query(
+        "select tablename, indexdef from pg_indexes "
+        f"where schemaname in ('{warehouse.dataset}', '{warehouse.dataset}_staging')"
+    )
+    assert indexes == []
