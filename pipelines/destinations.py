@@ -10,7 +10,8 @@ The factories report dlt's own destination type, so `dlt pipeline <name> info|sh
 stock destination (which differs only in how it merges).
 
 Pipelines loading at once into DuckDB in one process (a fleet's accounts) share one open database and its memory
-limit (pipelines/common.py: DUCKDB_GLOBAL_CONFIG): their load steps take turns (`take_turns_loading_duckdb`).
+limit (pipelines/common.py: DUCKDB_GLOBAL_CONFIG): their load steps take turns (`take_turns_loading_duckdb`). A
+fleet's processes take turns on the file itself (pipelines/duckdb_turns.py), through this module's DuckDB client.
 """
 
 from __future__ import annotations
@@ -123,8 +124,10 @@ class _OneDuckDbLoadAtATime:
     def on_end_trace_step(self, trace: Any, step: Any, *args: Any) -> None:
         # dlt calls it in a `finally`, whether the step succeeded or raised
         if step.step == "load" and getattr(self._held, "turn", False):
-            self._held.file.__exit__(None, None, None)
-            self._give_back()
+            try:
+                self._held.file.__exit__(None, None, None)
+            finally:
+                self._give_back()
 
     def _give_back(self) -> None:
         self._held.turn = False

@@ -39,11 +39,11 @@ from sources.report import SyncReport
 
 DEFAULT_MAX_CONCURRENT_ACCOUNTS = 10
 # Pages each table of an account reads before the account commits what it read, when the accounts share one process
-# (`[fleet] processes = 1`, or one core; a run alone, or a fleet spread over processes: CHECKPOINT_PAGES). Accounts of the same size finish reading
-# together, and each then normalized and loaded its whole load at once, one after the other in this process: ten
-# accounts of 114,000 rows took twice as long as one, the second half spent after the last request. Small checkpoints
-# load while others read. Spread over two processes, the small checkpoints' own work cost more than that saved
-# (ten accounts: 168 s at 25 pages, 157-158 s at 150 or 500; bench/README.md).
+# (`[fleet] processes = 1`, or one core; a run alone, or a fleet spread over processes: CHECKPOINT_PAGES). Accounts
+# of the same size finish reading together, and each then normalized and loaded its whole load at once, one after the
+# other in this process: ten accounts of 114,000 rows took twice as long as one, the second half spent after the last
+# request. Small checkpoints load while others read. Spread over two processes, the small checkpoints' own work cost
+# more than that saved (ten accounts: 168 s at 25 pages, 157-158 s at 150 or 500; bench/README.md).
 DEFAULT_FLEET_CHECKPOINT_PAGES = 25
 # Which account's exit code the fleet's is, most serious first (a signal's, 128 + n, comes before all).
 SEVERITY = (EXIT_FAILED, EXIT_ALREADY_RUNNING, EXIT_BUDGET_EXHAUSTED, EXIT_OK)

@@ -263,7 +263,8 @@ def test_into_duckdb_the_worker_processes_take_turns_on_the_file_for_loads_and_m
     accounts = {"acme": ACCOUNTS["acme"], "beta": ACCOUNTS["beta"]}
     with account_simulators(accounts) as (settings, sims):
         warehouse = Warehouse("duckdb", "", duckdb_path=tmp_path / "w.duckdb")
-        argv = ["--all-accounts", "--tables", TABLES, "--log-format", "json", "--duckdb-path", str(warehouse.duckdb_path)]
+        argv = ["--all-accounts", "--tables", TABLES, "--log-format", "json"]
+        argv += ["--duckdb-path", str(warehouse.duckdb_path)]
         env = script_env(tmp_path / "dlt", FLEET__PROCESSES="2", ANALYTICS__ENABLED="true", **settings)
         result = run_script("ploomes", argv, env)
 

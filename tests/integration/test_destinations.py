@@ -38,7 +38,8 @@ def test_postgres_tables_get_no_index_on_dlts_random_row_key(warehouse, tmp_path
     for rows in ([{"id": 1}, {"id": 2}], [{"id": 2}, {"id": 3}]):
         pipeline.run(dlt.resource(rows, name="contacts", write_disposition="merge", primary_key="id"))
 
-    assert [row["id"] for row in warehouse.query(f"select id from {warehouse.dataset}.contacts order by id")] == [1, 2, 3]
+    stored = warehouse.query(f"select id from {warehouse.dataset}.contacts order by id")
+    assert [row["id"] for row in stored] == [1, 2, 3]
     indexes = warehouse.query(
         "select tablename, indexdef from pg_indexes "
         f"where schemaname in ('{warehouse.dataset}', '{warehouse.dataset}_staging')"

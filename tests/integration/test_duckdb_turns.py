@@ -86,7 +86,8 @@ from tests.integration.scripts import PROJECT_ROOT
 duckdb_turns.take_turns_on_duckdb()
 options = RunOptions(duckdb_path=sys.argv[1], pipelines_dir=sys.argv[2])
 rows = [{"id": n} for n in range(100)]
-make_pipeline("other_process", options).run(dlt.resource(rows, name="rows", primary_key="id", write_disposition="merge"))
+resource = dlt.resource(rows, name="rows", primary_key="id", write_disposition="merge")
+make_pipeline("other_process", options).run(resource)
 """
 # A process that takes the file's turn, says so, and keeps it until it is killed.
 HOLDER = """
