@@ -143,7 +143,7 @@ def run_fleet(
     runs = [AccountRun(checked_account(system, name, source, credentials), SyncReport()) for name in names]
     limit = max_concurrent_accounts()
     worker = fleet_processes.is_worker()
-    processes = 0 if worker else fleet_processes.worker_processes(options, len(runs))
+    processes = 0 if worker else fleet_processes.worker_processes(len(runs))
     pages = min(options.checkpoint_pages, _fleet_checkpoint_pages(spread=worker or processes > 1))
     quiet = replace(options, progress=False, checkpoint_pages=pages)  # a line per account, not per table of each
     if worker:

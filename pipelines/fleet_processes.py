@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import queue
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,7 +59,7 @@ def is_worker() -> bool:
     return _worker is not None
 
 
-def worker_processes(options: RunOptions, accounts: int) -> int:
+def worker_processes(accounts: int) -> int:
     """`[fleet] processes` (default: this machine's cores), at most one per account."""
     configured = dlt.config.get("fleet.processes", int)
     if configured is not None and configured < 1:
@@ -178,13 +177,6 @@ def _work(module: str, accounts: list[str], limit: int, options: RunOptions, out
         take_turns_on_duckdb()
     _worker = _Worker(set(accounts), limit, outcomes)
     importlib.import_module(module).run(options)
-    # Its accounts are loaded and their outcomes sent: the interpreter's teardown of everything they imported and
-    # left (half a second, which the fleet waited for) has nothing left to save.
-    outcomes.close()
-    outcomes.join_thread()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
 
 
 def load_share(runs: list[AccountRun], options: RunOptions, run_account: RunAccount, limit: int) -> None:
