@@ -10,7 +10,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -252,15 +252,11 @@ def run_until_complete(
         analytics.prepare_load(pipeline, options)
         with _warehouse_kept_open(options):
             loads = _load_in_checkpoints(pipeline, make_source, run_checkpoint, report, options)
-    with _ONE_POST_LOAD_AT_A_TIME, _warehouse_turn(options):
+    # dbt opens the DuckDB file itself: in this process's turn, when a fleet's processes take turns on it
+    with _ONE_POST_LOAD_AT_A_TIME, turn_on(options.duckdb_path):
         analytics.build_after_load(pipeline, report, options)
         dashboard.write_after_load(pipeline, report, options)
     return loads
-
-
-def _warehouse_turn(options: RunOptions) -> AbstractContextManager[None]:
-    """dbt opens the DuckDB file itself: in this process's turn, when a fleet's processes take turns on it."""
-    return turn_on(options.duckdb_path) if options.destination == "duckdb" else nullcontext()
 
 
 @contextmanager
@@ -310,7 +306,7 @@ def _load_in_checkpoints(
     finally:
         # Whatever ended the run, no thread of it may go on waiting (a reader whose table dlt abandoned, say).
         report.stop.stop(RunStopped(RuntimeError("the run ended")))
-    with kept_open_in_turn(options.duckdb_path) if options.destination == "duckdb" else nullcontext():
+    with kept_open_in_turn(options.duckdb_path):  # one turn for both, in a fleet's processes taking turns
         record_run(pipeline, report)
         if report.stop.interrupted is None:  # a signal asked to stop soon: the next run writes them
             write_comments(pipeline, report)

@@ -27,6 +27,7 @@ POLL_SECONDS = 0.02
 # A turn never given back (a process hung while holding it): the waiting one fails, naming the file.
 MAX_WAIT_SECONDS = 600.0
 
+# Set only in the processes of a fleet into DuckDB, so every run of such a process loads into a DuckDB file.
 _taking_turns = False
 
 
