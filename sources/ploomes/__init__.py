@@ -11,7 +11,7 @@ from dlt.common.configuration.inject import with_config
 from dlt.common.schema.typing import MERGE_DISPOSITION_HINTS
 from dlt.sources import DltResource
 
-from sources.arrow_pages import ColumnTypes
+from sources.arrow_pages import DLT_COLUMN_HINTS, ColumnTypes, dlt_columns_adder
 from sources.children import child_table_hints, references
 from sources.deletions import DELETED_AT_HINT, LoadedRows, Sweep, check_mode
 from sources.descriptions import with_descriptions
@@ -121,6 +121,7 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry, keeps
         column: columns[column] for child in entity.children for column in child.inherited if column in columns
     }
     columns.update({snake: {"name": snake, "data_type": "json"} for snake in (n.lower() for n in entity.expand)})
+    columns.update(DLT_COLUMN_HINTS)
     history = History(entity.table, columns, entity.references, text) if keeps_history else None
     if entity.incremental:
         columns.update(DELETED_AT_HINT)
@@ -134,7 +135,7 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry, keeps
             child.table,
             child.parent_key,
             child_references,
-            with_descriptions({**native_hints(child), **inherited, **DELETED_AT_HINT}, child_text),
+            with_descriptions({**native_hints(child), **inherited, **DLT_COLUMN_HINTS, **DELETED_AT_HINT}, child_text),
             {**merge_hints, "description": child_text.description},
         )
     table_hints = {**merge_hints, "description": text.description}
@@ -163,7 +164,7 @@ def _entity_resource(entity: Entity, sync: Sync, registry: ColumnRegistry, keeps
         finally:
             sync.report.finish(entity.table, *(child.table for child in entity.children))
 
-    return read_table
+    return read_table.add_map(dlt_columns_adder())
 
 
 def _merge_hints(*, deduplicated: bool) -> dict[str, bool]:

@@ -7,6 +7,7 @@ import time
 from datetime import datetime, timezone
 
 import pytest
+from dlt.normalize.items_normalizers.arrow import ArrowItemsNormalizer
 
 from simulators.core import LatencySettings
 from sources.ploomes.entities import ENTITIES, ENTITIES_BY_TABLE
@@ -38,6 +39,47 @@ def test_full_load_lands_every_table_exactly(run_ploomes, ploomes_sim, warehouse
     assert {(r["id"], r["order_id"], r["deal_id"], r["owner_id"]) for r in got} == expected
     tables = warehouse.tables()
     assert "other_properties" not in tables and not any(t.startswith("contacts__") for t in tables)
+
+
+def test_every_row_has_its_own_row_key_and_the_load_that_wrote_it(run_ploomes, ploomes_sim, warehouse, monkeypatch):
+    rewritten = []
+    rewrite = ArrowItemsNormalizer._write_with_dlt_columns
+
+    def spied(self, extracted_file, table, add_dlt_id):
+        rewritten.append(table)
+        return rewrite(self, extracted_file, table, add_dlt_id)
+
+    monkeypatch.setattr(ArrowItemsNormalizer, "_write_with_dlt_columns", spied)
+    loads_sql = f"select load_id from {warehouse.dataset}._dlt_loads"
+    run_ploomes()
+    first_loads = {row["load_id"] for row in warehouse.query(loads_sql)}
+    if warehouse.destination == "duckdb":
+        # the pages' files carry every column in the table's order: dlt's normalize moves them as they are
+        assert rewritten == []
+    changed = truth(ploomes_sim, ENTITIES_BY_TABLE["contacts"])[3]["Id"]
+    ploomes_sim.update("Contacts", changed, {"Name": "Renomeado"})
+    run_ploomes(tables=["contacts"])
+    second_loads = {row["load_id"] for row in warehouse.query(loads_sql)} - first_loads
+    assert second_loads
+    tables = sorted(t for t in warehouse.tables() if not t.startswith("_dlt") and t != "sync_runs")
+    assert "contacts" in tables and "deals_history" in tables
+    for table in tables:
+        keys = warehouse.query(
+            f"select count(*) as n, count(distinct _dlt_id) as keys, count(_dlt_load_id) as loaded "
+            f"from {warehouse.dataset}.{table}"
+        )[0]
+        assert keys["n"] == keys["keys"] == keys["loaded"], table
+        loaded_by = {
+            row["load_id"]
+            for row in warehouse.query(f"select distinct _dlt_load_id as load_id from {warehouse.dataset}.{table}")
+        }
+        assert loaded_by <= first_loads | second_loads, table
+    by_load = {
+        row["id"]: row["_dlt_load_id"]
+        for row in warehouse.query(f"select id, _dlt_load_id from {warehouse.dataset}.contacts")
+    }
+    assert by_load.pop(changed) in second_loads
+    assert set(by_load.values()) <= first_loads
 
 
 def test_custom_fields_land_as_named_columns_with_typed_values(run_ploomes, ploomes_sim, warehouse):

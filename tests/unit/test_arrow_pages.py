@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pyarrow as pa
 
-from sources.arrow_pages import ColumnTypes, to_arrow
+from sources.arrow_pages import ColumnTypes, dlt_columns_adder, to_arrow
 
 UTC = timezone.utc
 
@@ -84,3 +84,26 @@ def test_types_of_a_dlt_schema():
 
     assert ColumnTypes.of_schema(Schema()).table("contacts") == {"id": "bigint"}
     assert ColumnTypes.of_schema(None).table("contacts") == {}
+
+
+def test_arrow_items_get_a_unique_row_key_and_a_place_for_the_load_id(monkeypatch):
+    monkeypatch.delenv("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID", raising=False)
+    monkeypatch.setenv("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "true")
+    add = dlt_columns_adder()
+    page = add(pa.table({"id": list(range(5000))}))
+    assert page.column_names == ["id", "_dlt_id", "_dlt_load_id"]
+    keys = page.column("_dlt_id").to_pylist()
+    assert len(set(keys)) == 5000 and all(isinstance(k, str) and len(k) == 16 for k in keys)
+    assert not page.schema.field("_dlt_id").nullable
+    assert page.column("_dlt_load_id").null_count == 5000  # dlt's extract writes the load's id there
+    page.validate(full=True)
+    assert add(page) is page  # a key it already has is kept
+    rows = [{"id": 1}]
+    assert add(rows) is rows  # rows get both columns from dlt's normalizer
+
+
+def test_no_row_key_when_dlt_is_configured_to_add_it(monkeypatch):
+    monkeypatch.setenv("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_ID", "true")
+    monkeypatch.setenv("NORMALIZE__PARQUET_NORMALIZER__ADD_DLT_LOAD_ID", "false")
+    page = pa.table({"id": [1, 2]})
+    assert dlt_columns_adder()(page).column_names == ["id"]  # dlt adds `_dlt_id` once, and no `_dlt_load_id`
