@@ -27,6 +27,7 @@ import pyarrow as pa
 from dlt.common.configuration import resolve_configuration
 from dlt.common.data_types.type_helpers import coerce_value, py_type_to_sc_type
 from dlt.common.schema.detections import is_iso_timestamp
+from dlt.common.schema.typing import C_DLT_ID, C_DLT_LOAD_ID
 from dlt.common.schema.utils import dlt_id_column, dlt_load_id_column
 from dlt.normalize.configuration import ItemsNormalizerConfiguration
 
@@ -49,10 +50,9 @@ _FITS: dict[str, set[type]] = {
     "json": {list, dict, _NONE},
 }
 _TIMESTAMP_NS = pa.timestamp("ns", tz="UTC")
-ROW_KEY, LOAD_ID = "_dlt_id", "_dlt_load_id"
 # dlt's own hints of its columns (NOT NULL; `_dlt_id` unique, the row key), declared so that a table has the same
 # ones however its rows came: as Arrow (dlt_columns_adder) or as rows (dlt's normalizer adds both).
-DLT_COLUMN_HINTS = {ROW_KEY: dlt_id_column(), LOAD_ID: dlt_load_id_column()}
+DLT_COLUMN_HINTS = {C_DLT_ID: dlt_id_column(), C_DLT_LOAD_ID: dlt_load_id_column()}
 # 12 random bytes a key: 16 base64 characters without padding, so a page's keys are one encoding of one buffer.
 _ROW_KEY_BYTES, _ROW_KEY_CHARS = 12, 16
 _CONVERSION_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError)
@@ -117,10 +117,10 @@ def dlt_columns_adder() -> Callable[[Any], Any]:
     def add(item: Any) -> Any:
         if not isinstance(item, pa.Table):
             return item
-        if make_row_keys and ROW_KEY not in item.column_names:
-            item = item.append_column(pa.field(ROW_KEY, pa.string(), nullable=False), _row_keys(item.num_rows))
-        if hold_load_id and LOAD_ID not in item.column_names:
-            item = item.append_column(LOAD_ID, pa.nulls(item.num_rows, pa.string()))
+        if make_row_keys and C_DLT_ID not in item.column_names:
+            item = item.append_column(pa.field(C_DLT_ID, pa.string(), nullable=False), _row_keys(item.num_rows))
+        if hold_load_id and C_DLT_LOAD_ID not in item.column_names:
+            item = item.append_column(C_DLT_LOAD_ID, pa.nulls(item.num_rows, pa.string()))
         return item
 
     return add

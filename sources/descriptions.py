@@ -28,7 +28,7 @@ class TableText:
 # dlt's own bookkeeping, the same in every dataset dlt loads.
 DLT_COLUMNS = {
     "_dlt_load_id": "dlt bookkeeping: the load that last wrote this row (_dlt_loads.load_id); BI can leave it out",
-    "_dlt_id": "dlt bookkeeping: a unique key dlt gives every row it loads; BI can leave it out",
+    "_dlt_id": "dlt bookkeeping: a random key unique to each row; BI can leave it out",
     # a history table's (dlt's scd2, sources/history.py)
     "_dlt_valid_from": "When this version became current: the load that first read it, UTC",
     "_dlt_valid_to": "When this version stopped being current: the load that read a newer one, or the deletion sweep "
